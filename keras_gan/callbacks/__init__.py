@@ -1,0 +1,5 @@
+"""Callbacks for GAN training."""
+
+from keras_gan.callbacks.sample_saver import SampleSaver
+
+__all__ = ["SampleSaver"]

@@ -1,0 +1,115 @@
+"""`SampleSaver`: PNG grids of samples from fixed latent vectors during training."""
+
+import os
+
+import keras
+import numpy as np
+
+from keras_gan.utils.images import save_image_grid
+
+
+class SampleSaver(keras.callbacks.Callback):
+    """Saves a PNG grid of generated samples every `every` epochs and at the end.
+
+    The latent vectors are drawn once, at the start of training, so the grids
+    show the same samples evolving. Files are named `epoch_0005.png` (the
+    1-based epoch that just ended) and written atomically: a crash never
+    leaves a half-written PNG.
+
+    Args:
+        directory: Folder for the PNG files (created if needed).
+        n: Number of samples per grid.
+        every: Save after every `every` epochs; the last epoch is always saved.
+        seed: Seed of the fixed latent vectors.
+        scale: Integer upscaling of the PNG, for legibility.
+        value_range: Range of the generator's output (tanh: (-1, 1)).
+        tensorboard_dir: If given, also write the grid as a TensorBoard image
+            summary (tag `samples`) to this log directory.
+
+    Example:
+
+    >>> saver = SampleSaver("samples/", n=16, every=5)
+    >>> # gan.fit(images, epochs=20, callbacks=[saver])
+
+    Attributes:
+        paths: The files written so far, in order.
+    """
+
+    def __init__(
+        self,
+        directory,
+        n=64,
+        every=1,
+        seed=0,
+        scale=2,
+        value_range=(-1.0, 1.0),
+        tensorboard_dir=None,
+    ):
+        super().__init__()
+        if int(every) < 1:
+            raise ValueError(f"`every` must be an int >= 1. Received: every={every!r}.")
+        if int(n) < 1:
+            raise ValueError(f"`n` must be an int >= 1. Received: n={n!r}.")
+        self.directory = os.fspath(directory)
+        self.n = int(n)
+        self.every = int(every)
+        self.seed = seed
+        self.scale = scale
+        self.value_range = value_range
+        self.tensorboard_dir = tensorboard_dir
+        self.latent = None
+        self.paths = []
+        self._last_saved_epoch = None
+        self._epochs = None
+        self._writer = None
+
+    def make_latent(self, model):
+        """The fixed latent inputs; conditional models draw one row per class."""
+        return model.sample_latent_vectors(self.n, keras.random.SeedGenerator(self.seed))
+
+    def on_train_begin(self, logs=None):
+        if not hasattr(self.model, "generate"):
+            raise TypeError(
+                "SampleSaver needs a keras_gan model (with `generate`); received "
+                f"{type(self.model).__name__}."
+            )
+        if self.latent is None:
+            self.latent = np.asarray(keras.ops.convert_to_numpy(self.make_latent(self.model)))
+        self._epochs = self.params.get("epochs") if self.params else None
+
+    def on_epoch_end(self, epoch, logs=None):
+        number = epoch + 1
+        last = self._epochs is not None and number >= self._epochs
+        if number % self.every == 0 or last:
+            self.save(number)
+
+    def on_train_end(self, logs=None):
+        # Training may stop early (EarlyStopping, a NaN): save the last state once.
+        if self._last_saved_epoch is None or (
+            self._epochs is not None and self._last_saved_epoch < self._epochs
+            and self.model.stop_training
+        ):
+            self.save(self._last_saved_epoch or 0, suffix="_end")
+
+    def save(self, epoch, suffix=""):
+        """Generates the grid from the fixed latent vectors and writes it."""
+        images = self.model.generate(self.latent)
+        path = os.path.join(self.directory, f"epoch_{epoch:04d}{suffix}.png")
+        save_image_grid(images, path, scale=self.scale, value_range=self.value_range)
+        self.paths.append(path)
+        self._last_saved_epoch = epoch
+        if self.tensorboard_dir:
+            self._write_tensorboard(images, epoch)
+        return path
+
+    def _write_tensorboard(self, images, epoch):
+        import tensorflow as tf
+
+        from keras_gan.utils.images import image_grid
+
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.tensorboard_dir)
+        grid = image_grid(images, value_range=self.value_range)
+        with self._writer.as_default():
+            tf.summary.image("samples", grid[None], step=epoch)
+        self._writer.flush()

@@ -1,0 +1,510 @@
+"""`GAN`: a `keras.Model` whose `fit` plays the adversarial game."""
+
+import numbers
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import losses as gan_losses
+from keras_gan.backend import get_trainer
+from keras_gan.models.step import GANStep
+
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+def _default_optimizer():
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def _resolve_optimizer(identifier, role):
+    if identifier is None or (isinstance(identifier, str) and identifier == "auto"):
+        return _default_optimizer()
+    try:
+        optimizer = keras.optimizers.get(identifier)
+    except ValueError as error:
+        raise ValueError(
+            f"`{role}={identifier!r}` is not an optimizer: pass a "
+            "`keras.optimizers.Optimizer` instance, a Keras optimizer name such "
+            f"as 'adam', or 'auto' (Adam 2e-4, beta_1=0.5). ({error})"
+        ) from None
+    return optimizer
+
+
+def _check_latent_dim(latent_dim):
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, numbers.Integral):
+        raise TypeError(
+            "`latent_dim` must be a positive int, the length of one latent "
+            f"vector. Received: latent_dim={latent_dim!r} of type "
+            f"{type(latent_dim).__name__}."
+        )
+    if latent_dim <= 0:
+        raise ValueError(
+            f"`latent_dim` must be a positive int. Received: latent_dim={latent_dim}."
+        )
+    return int(latent_dim)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(keras.Model):
+    """A generative adversarial network that `fit` trains.
+
+    Wraps any Keras generator and discriminator (Sequential, functional or
+    subclassed). The discriminator must return one logit (or critic score)
+    per sample, shape `(batch, 1)` or `(batch,)`; the generator maps a batch
+    of latent vectors of length `latent_dim` to a batch shaped like the data.
+
+    Each training step consumes one batch of real data: it updates the
+    discriminator on it and on a freshly generated batch, then (every
+    `discriminator_steps` discriminator updates) updates the generator through
+    the just-updated discriminator, as in Algorithm 1 of Goodfellow et al.
+    Each optimizer updates only its own network's variables. With
+    `simultaneous=True`, both gradients come from one forward pass instead
+    (faster; the TensorFlow DCGAN tutorial's scheme).
+
+    Logged metrics (History, progress bar): `d_loss`, `g_loss`, and, for
+    objectives whose output reads as a probability, `p_real` and `p_fake`,
+    the discriminator's mean probability that real and generated samples are
+    real (both approach 0.5 at equilibrium). Critic objectives (Wasserstein,
+    hinge) log `critic_gap`, the mean critic score on real minus generated
+    samples, instead: for WGAN, the estimate of the Wasserstein distance.
+
+    Args:
+        generator: A Keras model or layer, latent vectors -> samples.
+        discriminator: A Keras model or layer, samples -> one logit each.
+        latent_dim: Length of a latent vector.
+        latent_distribution: `"normal"` (standard normal, the default) or
+            `"uniform"` (uniform on [-1, 1], as in the cs231n notebook).
+        discriminator_steps: Discriminator updates per generator update (the
+            k of Algorithm 1). Each discriminator update uses a fresh batch of
+            real data. Stored in a Keras variable (`gan.discriminator_steps`),
+            so a callback can change it during training without retracing.
+        simultaneous: Compute both players' gradients from one forward pass.
+        seed: Seed of the latent sampling, for reproducible runs.
+        name: Name of the model.
+
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((8,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(generator=G, discriminator=D, latent_dim=8)
+    >>> gan.compile(loss="non_saturating")
+    >>> history = gan.fit(np.random.normal(size=(64, 2)), batch_size=32, verbose=0)
+    >>> sorted(history.history)
+    ['d_loss', 'g_loss', 'p_fake', 'p_real']
+    >>> gan.generate(4).shape
+    (4, 2)
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        *,
+        latent_distribution="normal",
+        discriminator_steps=1,
+        simultaneous=False,
+        seed=None,
+        name="gan",
+        **kwargs,
+    ):
+        super().__init__(name=name, **kwargs)
+        for role, network in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(network, keras.layers.Layer):
+                raise TypeError(
+                    f"`{role}` must be a Keras model or layer (Sequential, "
+                    f"functional or subclassed). Received: {type(network).__name__}."
+                )
+        if generator is discriminator:
+            raise ValueError("`generator` and `discriminator` must be two different networks.")
+        self.latent_dim = _check_latent_dim(latent_dim)
+        if latent_distribution not in LATENT_DISTRIBUTIONS:
+            raise ValueError(
+                f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
+                f"Received: latent_distribution={latent_distribution!r}."
+            )
+        self.latent_distribution = latent_distribution
+        self.generator = generator
+        self.discriminator = discriminator
+        self.simultaneous = bool(simultaneous)
+        self.seed = seed
+        self._initial_discriminator_steps = self._check_steps(discriminator_steps)
+        self.discriminator_steps = self.add_weight(
+            shape=(),
+            dtype="int32",
+            initializer=keras.initializers.Constant(self._initial_discriminator_steps),
+            trainable=False,
+            name="discriminator_steps",
+        )
+        self.d_step_counter = self.add_weight(
+            shape=(), dtype="int32", initializer="zeros", trainable=False, name="d_step_counter"
+        )
+        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
+        self.loss_fn = None
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self._metric_trackers = {}
+
+    # ------------------------------------------------------------------ set-up
+
+    @staticmethod
+    def _check_steps(steps):
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+            raise ValueError(
+                "`discriminator_steps` must be an int >= 1 (discriminator updates "
+                f"per generator update). Received: {steps!r}."
+            )
+        return int(steps)
+
+    def set_discriminator_steps(self, steps):
+        """Sets k, the discriminator updates per generator update, without retracing."""
+        self.discriminator_steps.assign(self._check_steps(steps))
+
+    def generator_input_example(self, batch_size=2):
+        """A small batch of generator inputs, used to build and check the networks."""
+        return np.zeros((batch_size, self.latent_dim), dtype="float32")
+
+    def build(self, input_shape=None):
+        """Builds both networks on a tiny batch and checks that they fit together."""
+        if self.built:
+            return
+        z = self.generator_input_example(2)
+        try:
+            fake = self.generator(z, training=False)
+        except Exception as error:  # noqa: BLE001 - re-raised with the fix
+            raise ValueError(
+                f"The generator cannot take latent vectors of length latent_dim="
+                f"{self.latent_dim}: calling it on a batch of shape {tuple(np.shape(z))} "
+                f"failed with: {str(error).splitlines()[0] if str(error) else error!r}. "
+                "Make the generator's input size equal `latent_dim`."
+            ) from None
+        self._sample_shape = tuple(int(d) for d in fake.shape[1:])
+        try:
+            logits = self.discriminate(fake, GANStep(), training=False)
+        except Exception as error:  # noqa: BLE001
+            raise ValueError(
+                f"The discriminator cannot take the generator's output of shape "
+                f"{tuple(fake.shape)}: {str(error).splitlines()[0] if str(error) else error!r}. "
+                "Make the discriminator's input shape equal the generator's output shape."
+            ) from None
+        self._check_logits_shape(logits)
+        self.built = True
+
+    @staticmethod
+    def _check_logits_shape(logits):
+        shape = tuple(logits.shape)
+        if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
+            raise ValueError(
+                "The discriminator must return one logit per sample, of shape "
+                f"(batch, 1) or (batch,); it returned shape {shape}. End it with "
+                "`keras.layers.Dense(1)` and no activation (the losses expect logits)."
+            )
+
+    def compile(
+        self,
+        d_optimizer="auto",
+        g_optimizer="auto",
+        loss="non_saturating",
+        *,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
+        """Configures the GAN for training.
+
+        Args:
+            d_optimizer: The discriminator's optimizer: an instance, a Keras
+                name, or `"auto"` for Adam(2e-4, beta_1=0.5).
+            g_optimizer: The generator's optimizer, likewise. Must be a
+                different instance from `d_optimizer`.
+            loss: An objective name (`"minimax"`, `"non_saturating"`,
+                `"maximum_likelihood"`, `"least_squares"`, `"wasserstein"`,
+                `"hinge"`) or a `keras_gan.losses.AdversarialLoss` instance.
+            run_eagerly: Run the step eagerly, for debugging.
+            steps_per_execution: Training steps per compiled call.
+            jit_compile: Compile the step with XLA (`"auto"`: as Keras decides).
+            auto_scale_loss: Under the `"mixed_float16"` policy, wrap both
+                optimizers in `keras.optimizers.LossScaleOptimizer`.
+        """
+        self.loss_fn = gan_losses.get(loss)
+        d_optimizer = _resolve_optimizer(d_optimizer, "d_optimizer")
+        g_optimizer = _resolve_optimizer(g_optimizer, "g_optimizer")
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "`d_optimizer` and `g_optimizer` are the same object; each player "
+                "needs its own optimizer (its own moment estimates). Pass two "
+                "instances, e.g. keras.optimizers.Adam(2e-4, beta_1=0.5) twice."
+            )
+        self._compile_args = {
+            "d_optimizer": d_optimizer,
+            "g_optimizer": g_optimizer,
+            "loss": self.loss_fn,
+            "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16":
+            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+            g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        super().compile(
+            optimizer=None,
+            loss=None,
+            run_eagerly=run_eagerly,
+            steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
+            auto_scale_loss=False,
+        )
+        self._make_metrics()
+        self.build()
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not getattr(self, "_compile_args", None):
+            return {}
+        return {
+            key: keras.saving.serialize_keras_object(value)
+            for key, value in self._compile_args.items()
+        }
+
+    def compile_from_config(self, config):
+        config = {
+            key: keras.saving.deserialize_keras_object(value) for key, value in config.items()
+        }
+        self.compile(**config)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "latent_dim": self.latent_dim,
+                "latent_distribution": self.latent_distribution,
+                "discriminator_steps": self._initial_discriminator_steps,
+                "simultaneous": self.simultaneous,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        return cls(**config)
+
+    def get_build_config(self):
+        return {"built": bool(self.built)}
+
+    def build_from_config(self, config):
+        if config.get("built", True):
+            self.build()
+
+    def save_own_variables(self, store):
+        variables = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(variables):
+            store[f"{i}"] = variable
+        store["latent_seed_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        variables = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(variables):
+            variable.assign(store[f"{i}"])
+        if "latent_seed_state" in store.keys():
+            self.seed_generator.state.assign(store["latent_seed_state"])
+
+    # ----------------------------------------------------------------- metrics
+
+    def _make_metrics(self):
+        names = ["d_loss", "g_loss"]
+        names += ["p_real", "p_fake"] if self.loss_fn.probabilistic else ["critic_gap"]
+        self._metric_trackers = {name: keras.metrics.Mean(name=name) for name in names}
+
+    @property
+    def metrics(self):
+        return list(self._metric_trackers.values())
+
+    def update_discriminator_metrics(self, d_loss, step):
+        """Updates `d_loss` and the discriminator's output statistics."""
+        trackers = self._metric_trackers
+        trackers["d_loss"].update_state(d_loss)
+        real = ops.reshape(step.real_logits, (-1,))
+        fake = ops.reshape(step.fake_logits, (-1,))
+        if self.loss_fn.probabilistic:
+            trackers["p_real"].update_state(ops.sigmoid(ops.cast(real, "float32")))
+            trackers["p_fake"].update_state(ops.sigmoid(ops.cast(fake, "float32")))
+        else:
+            trackers["critic_gap"].update_state(ops.mean(real) - ops.mean(fake))
+
+    def update_generator_metrics(self, g_loss, step):
+        """Updates `g_loss`."""
+        self._metric_trackers["g_loss"].update_state(g_loss)
+
+    def get_metrics_result(self):
+        return {name: tracker.result() for name, tracker in self._metric_trackers.items()}
+
+    # ------------------------------------------------------------------- hooks
+
+    def prepare_step(self, data, training):
+        """Unpacks a batch (`x`, `(x,)`, `(x, y)` or `(x, y, w)`) into a `GANStep`."""
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return GANStep(real=x, labels=y, training=training)
+
+    def sample_latent(self, step):
+        """Draws one latent vector per real sample in `step`."""
+        batch_size = ops.shape(step.real)[0]
+        return self.sample_latent_vectors(batch_size)
+
+    def sample_latent_vectors(self, batch_size, seed=None):
+        """Draws `batch_size` latent vectors from the latent distribution."""
+        seed = self.seed_generator if seed is None else seed
+        shape = (batch_size, self.latent_dim)
+        if self.latent_distribution == "uniform":
+            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
+        return keras.random.normal(shape, seed=seed)
+
+    def generate_batch(self, step, training):
+        """Runs the generator on `step.z` (conditional models add the labels)."""
+        return self.generator(step.z, training=training)
+
+    def discriminate(self, x, step, training):
+        """Runs the discriminator on `x` (conditional models add the labels)."""
+        return self.discriminator(x, training=training)
+
+    def compute_discriminator_loss(self, step):
+        """The discriminator's cost: the objective plus the discriminator's own losses."""
+        loss = self.loss_fn.discriminator_loss(
+            ops.cast(step.real_logits, "float32"), ops.cast(step.fake_logits, "float32")
+        )
+        return self._add_layer_losses(loss, self.discriminator)
+
+    def compute_generator_loss(self, step):
+        """The generator's cost: the objective plus the generator's own losses."""
+        loss = self.loss_fn.generator_loss(ops.cast(step.fake_logits, "float32"))
+        return self._add_layer_losses(loss, self.generator)
+
+    @staticmethod
+    def _add_layer_losses(loss, network):
+        extra = network.losses
+        if extra:
+            loss = loss + ops.sum(ops.stack([ops.cast(x, "float32") for x in extra]))
+        return loss
+
+    def generator_update_due(self):
+        """Whether the discriminator update about to run completes a round of k."""
+        return ops.greater_equal(self.d_step_counter + 1, self.discriminator_steps)
+
+    # ---------------------------------------------------------------- training
+
+    def train_step(self, data):
+        return get_trainer().train_step(self, data)
+
+    def test_step(self, data):
+        return get_trainer().test_step(self, data)
+
+    def _check_before_run(self, method, x):
+        if not self.compiled or self.d_optimizer is None:
+            raise ValueError(
+                f"Call `compile()` before `{method}()`: the GAN needs its two "
+                "optimizers and its loss. `gan.compile()` with no arguments uses "
+                "Adam(2e-4, beta_1=0.5) for both players and the non-saturating loss."
+            )
+        self.check_data(x)
+
+    def check_data(self, x):
+        """Checks that the data's samples have the generator's output shape."""
+        sample_shape = _sample_shape_of(x)
+        if sample_shape is None:
+            return
+        expected = getattr(self, "_sample_shape", None)
+        if expected is not None and tuple(sample_shape) != tuple(expected):
+            raise ValueError(
+                f"The generator's output shape {expected} (per sample) differs from "
+                f"the data's sample shape {tuple(sample_shape)}. Make the generator "
+                "produce samples shaped like the data (check its final Reshape or "
+                "its number of upsampling layers and channels)."
+            )
+
+    def fit(self, x=None, y=None, **kwargs):
+        self._check_before_run("fit", x)
+        return super().fit(x, y, **kwargs)
+
+    def evaluate(self, x=None, y=None, **kwargs):
+        self._check_before_run("evaluate", x)
+        return super().evaluate(x, y, **kwargs)
+
+    # -------------------------------------------------------------- generation
+
+    def call(self, inputs, training=False):
+        """Generates samples from latent vectors `inputs`, so `predict(z)` works."""
+        return self.generator(inputs, training=training)
+
+    def generate(self, n_or_z, *, seed=None, batch_size=256):
+        """Generates samples.
+
+        Args:
+            n_or_z: A number of samples, or an array of latent vectors of shape
+                `(n, latent_dim)`.
+            seed: With a number, seeds the latent vectors for reproducible
+                samples.
+            batch_size: Samples generated per generator call.
+
+        Returns:
+            A NumPy array of `n` samples, in the generator's output range.
+        """
+        z = self._latent_from(n_or_z, seed)
+        outputs = [
+            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            for i in range(0, len(z), batch_size)
+        ]
+        return np.concatenate(outputs, axis=0)
+
+    def _latent_from(self, n_or_z, seed):
+        if isinstance(n_or_z, numbers.Integral) and not isinstance(n_or_z, bool):
+            if n_or_z <= 0:
+                raise ValueError(
+                    f"`generate` needs a positive number of samples; received {n_or_z}."
+                )
+            sampler = keras.random.SeedGenerator(seed) if seed is not None else None
+            return ops.convert_to_numpy(self.sample_latent_vectors(int(n_or_z), sampler))
+        z = np.asarray(ops.convert_to_numpy(n_or_z), dtype="float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"Latent vectors must have shape (n, latent_dim={self.latent_dim}); "
+                f"received shape {z.shape}. Pass a number of samples or such an array."
+            )
+        return z
+
+
+def _sample_shape_of(x):
+    """The per-sample shape of fit's `x` (array, tuple or tf.data.Dataset), if known."""
+    if x is None:
+        return None
+    if isinstance(x, (tuple, list)) and x:
+        return _sample_shape_of(x[0])
+    if isinstance(x, dict):
+        return None
+    shape = getattr(x, "shape", None)
+    if shape is not None and not callable(shape):
+        return tuple(shape[1:])
+    spec = getattr(x, "element_spec", None)
+    if spec is not None:
+        if isinstance(spec, (tuple, list)):
+            spec = spec[0]
+        shape = getattr(spec, "shape", None)
+        if shape is not None and shape.rank:
+            dims = tuple(shape[1:])
+            return None if any(d is None for d in dims) else tuple(int(d) for d in dims)
+    return None

@@ -1,0 +1,37 @@
+"""The context object that carries what one training step computed."""
+
+import dataclasses
+from typing import Any, Optional
+
+
+@dataclasses.dataclass
+class GANStep:
+    """What a training step computed, handed to the loss hooks and tricks.
+
+    The training step fills it in as it goes, so a loss hook or a trick reads
+    what it needs (the real batch, the generated batch, the latent vectors,
+    the discriminator outputs) without a new argument anywhere.
+
+    Attributes:
+        real: The real batch.
+        labels: The labels of the real batch, or None.
+        z: The latent vectors the generator received.
+        fake: The generated batch.
+        real_logits: Discriminator outputs on `real`.
+        fake_logits: Discriminator outputs on `fake`.
+        training: Whether this is a training step.
+        extras: Free-form room for what subclasses and tricks compute.
+    """
+
+    real: Any = None
+    labels: Optional[Any] = None
+    z: Any = None
+    fake: Any = None
+    real_logits: Any = None
+    fake_logits: Any = None
+    training: bool = True
+    extras: dict = dataclasses.field(default_factory=dict)
+
+    def replace(self, **changes):
+        """Returns a copy with some fields changed."""
+        return dataclasses.replace(self, **changes)

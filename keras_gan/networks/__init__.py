@@ -1,0 +1,24 @@
+"""Builders for the reference generator and discriminator networks of the seeds."""
+
+from keras_gan.networks.chapter13 import dcgan64_discriminator, dcgan64_generator
+from keras_gan.networks.cs231n import (
+    dcgan_discriminator as cs231n_dcgan_discriminator,
+)
+from keras_gan.networks.cs231n import (
+    infogan_generator,
+    mlp_discriminator,
+    mlp_generator,
+)
+from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator, upsampling_plan
+
+__all__ = [
+    "mlp_discriminator",
+    "mlp_generator",
+    "cs231n_dcgan_discriminator",
+    "infogan_generator",
+    "dcgan64_generator",
+    "dcgan64_discriminator",
+    "dcgan_generator",
+    "dcgan_discriminator",
+    "upsampling_plan",
+]
