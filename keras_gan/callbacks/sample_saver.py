@@ -14,7 +14,9 @@ class SampleSaver(keras.callbacks.Callback):
     The latent vectors are drawn once, at the start of training, so the grids
     show the same samples evolving. Files are named `epoch_0005.png` (the
     1-based epoch that just ended) and written atomically: a crash never
-    leaves a half-written PNG.
+    leaves a half-written PNG. When the generator's optimizer keeps a moving
+    average of its weights (`use_ema=True`), the grids show the averaged
+    generator.
 
     Args:
         directory: Folder for the PNG files (created if needed).
@@ -93,7 +95,8 @@ class SampleSaver(keras.callbacks.Callback):
 
     def save(self, epoch, suffix=""):
         """Generates the grid from the fixed latent vectors and writes it."""
-        images = self.model.generate(self.latent)
+        with self.model.averaged_generator():
+            images = self.model.generate(self.latent)
         path = os.path.join(self.directory, f"epoch_{epoch:04d}{suffix}.png")
         save_image_grid(images, path, scale=self.scale, value_range=self.value_range)
         self.paths.append(path)

@@ -1,5 +1,6 @@
 """`GAN`: a `keras.Model` whose `fit` plays the adversarial game."""
 
+import contextlib
 import numbers
 
 import keras
@@ -148,6 +149,10 @@ class GAN(keras.Model):
         self.loss_fn = None
         self.d_optimizer = None
         self.g_optimizer = None
+        self._all_trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("d_loss", "g_loss", "p_real", "p_fake", "critic_gap")
+        }
         self._metric_trackers = {}
 
     # ------------------------------------------------------------------ set-up
@@ -330,7 +335,7 @@ class GAN(keras.Model):
     def _make_metrics(self):
         names = ["d_loss", "g_loss"]
         names += ["p_real", "p_fake"] if self.loss_fn.probabilistic else ["critic_gap"]
-        self._metric_trackers = {name: keras.metrics.Mean(name=name) for name in names}
+        self._metric_trackers = {name: self._all_trackers[name] for name in names}
 
     @property
     def metrics(self):
@@ -439,7 +444,41 @@ class GAN(keras.Model):
 
     def fit(self, x=None, y=None, **kwargs):
         self._check_before_run("fit", x)
-        return super().fit(x, y, **kwargs)
+        if hasattr(x, "element_spec"):
+            kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
+        history = super().fit(x, y, **kwargs)
+        # As Keras does for `model.optimizer`: an optimizer with `use_ema=True`
+        # leaves its moving average of the weights in the network.
+        self.d_optimizer.finalize_variable_values(self.discriminator.trainable_variables)
+        self.g_optimizer.finalize_variable_values(self.generator.trainable_variables)
+        return history
+
+    @contextlib.contextmanager
+    def averaged_generator(self):
+        """Swaps the generator's moving-average weights in, for the `with` block.
+
+        With `g_optimizer` built with `use_ema=True`, samples drawn inside the
+        block come from the exponential moving average of the generator's
+        weights, usually the better samples. Without EMA (or before the first
+        update) the block changes nothing.
+
+        Example:
+
+        >>> # with gan.averaged_generator():
+        >>> #     images = gan.generate(16)
+        """
+        pairs = _ema_pairs(self.g_optimizer, self.generator.trainable_variables)
+        for variable, average in pairs:
+            current = ops.copy(variable.value)
+            variable.assign(average)
+            average.assign(current)
+        try:
+            yield self
+        finally:
+            for variable, average in pairs:
+                current = ops.copy(variable.value)
+                variable.assign(average)
+                average.assign(current)
 
     def evaluate(self, x=None, y=None, **kwargs):
         self._check_before_run("evaluate", x)
@@ -486,6 +525,22 @@ class GAN(keras.Model):
                 f"received shape {z.shape}. Pass a number of samples or such an array."
             )
         return z
+
+
+def _ema_pairs(optimizer, variables):
+    """(variable, moving average) pairs of an optimizer with `use_ema`, else []."""
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    if optimizer is None or not getattr(optimizer, "use_ema", False):
+        return []
+    if int(ops.convert_to_numpy(optimizer.iterations)) == 0:
+        return []
+    averages = getattr(optimizer, "_model_variables_moving_average", None) or []
+    pairs = []
+    for variable in variables:
+        index = optimizer._get_variable_index(variable)
+        if index < len(averages) and averages[index] is not None:
+            pairs.append((variable, averages[index]))
+    return pairs
 
 
 def _sample_shape_of(x):

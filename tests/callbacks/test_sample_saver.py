@@ -1,0 +1,66 @@
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras_gan
+from keras_gan.callbacks import SampleSaver
+
+
+def test_grids_every_n_epochs_and_at_the_end(make_gan, tiny_data, tmp_path):
+    gan = make_gan()
+    gan.compile()
+    saver = SampleSaver(tmp_path / "samples", n=9, every=2, scale=1)
+    gan.fit(tiny_data, batch_size=32, epochs=5, verbose=0, callbacks=[saver])
+    assert sorted(os.listdir(tmp_path / "samples")) == [
+        "epoch_0002.png", "epoch_0004.png", "epoch_0005.png"
+    ]
+    with Image.open(tmp_path / "samples" / "epoch_0005.png") as image:
+        assert image.size == (3 * 4 + 2 * 2, 3 * 4 + 2 * 2)  # 3x3 tiles of 4x4, padding 2
+
+
+def test_latent_vectors_are_fixed_once(make_gan, tiny_data, tmp_path):
+    gan = make_gan()
+    gan.compile()
+    saver = SampleSaver(tmp_path, n=4, every=1, scale=1)
+    gan.fit(tiny_data, batch_size=32, epochs=1, verbose=0, callbacks=[saver])
+    latent = saver.latent.copy()
+    gan.fit(tiny_data, batch_size=32, epochs=1, verbose=0, callbacks=[saver])
+    np.testing.assert_array_equal(latent, saver.latent)
+    expected = keras_gan.utils.image_grid(gan.generate(latent))
+    with Image.open(saver.paths[-1]) as image:
+        np.testing.assert_array_equal(np.asarray(image), expected[..., 0])
+
+
+def test_a_crash_while_writing_leaves_no_half_written_png(make_gan, tiny_data, tmp_path, monkeypatch):
+    gan = make_gan()
+    gan.compile()
+    saver = SampleSaver(tmp_path, n=4, scale=1)
+    gan.fit(tiny_data, batch_size=32, epochs=1, verbose=0, callbacks=[saver])
+    good = (tmp_path / "epoch_0001.png").read_bytes()
+
+    def broken_save(self, fp, format=None, **kwargs):
+        with open(fp, "wb") as f:
+            f.write(b"\x89PNG partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Image.Image, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        saver.save(1)
+    assert (tmp_path / "epoch_0001.png").read_bytes() == good
+    assert os.listdir(tmp_path) == ["epoch_0001.png"]
+
+
+def test_tensorboard_image_summary(make_gan, tiny_data, tmp_path):
+    gan = make_gan()
+    gan.compile()
+    saver = SampleSaver(tmp_path / "png", n=4, tensorboard_dir=str(tmp_path / "tb"))
+    gan.fit(tiny_data, batch_size=32, epochs=1, verbose=0, callbacks=[saver])
+    events = [f for f in os.listdir(tmp_path / "tb") if f.startswith("events.out")]
+    assert events and os.path.getsize(tmp_path / "tb" / events[0]) > 100
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="every"):
+        SampleSaver("x", every=0)

@@ -1,0 +1,181 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gan
+from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
+
+
+def weights(model):
+    return [np.array(v) for v in model.weights]
+
+
+def changed(before, after):
+    return any(not np.array_equal(a, b) for a, b in zip(before, after))
+
+
+def test_fit_logs_losses_and_probabilities_in_history(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile()
+    history = gan.fit(tiny_data, batch_size=16, epochs=2, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "p_real", "p_fake"}
+    assert all(len(v) == 2 for v in history.history.values())
+    for key in ("p_real", "p_fake"):
+        assert all(0.0 < p < 1.0 for p in history.history[key])
+
+
+def test_compile_defaults_are_adam_2e4_beta_05_and_non_saturating(make_gan):
+    gan = make_gan()
+    gan.compile()
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert optimizer.beta_1 == pytest.approx(0.5)
+    assert gan.d_optimizer is not gan.g_optimizer
+    assert isinstance(gan.loss_fn, keras_gan.losses.NonSaturatingLoss)
+
+
+@pytest.mark.parametrize("frozen", ["generator", "discriminator"])
+def test_each_optimizer_updates_only_its_own_network(make_gan, tiny_data, frozen):
+    gan = make_gan()
+    lr = {"d_optimizer": keras.optimizers.SGD(0.1), "g_optimizer": keras.optimizers.SGD(0.1)}
+    gan.compile(**lr)
+    other = "discriminator" if frozen == "generator" else "generator"
+    # Zero the learning rate of the player we watch: nothing else may move its weights.
+    optimizer = gan.g_optimizer if frozen == "generator" else gan.d_optimizer
+    optimizer.learning_rate.assign(0.0)
+    before = {name: weights(getattr(gan, name)) for name in (frozen, other)}
+    gan.fit(tiny_data, batch_size=16, epochs=1, verbose=0)
+    assert not changed(before[frozen], weights(getattr(gan, frozen)))
+    assert changed(before[other], weights(getattr(gan, other)))
+    d_vars = {id(v) for v in gan.discriminator.trainable_variables}
+    assert {id(v) for v in gan.d_optimizer._trainable_variables} == d_vars
+
+
+def test_k_discriminator_steps_per_generator_step(make_gan, tiny_data):
+    gan = make_gan(discriminator_steps=3)
+    gan.compile()
+    gan.fit(tiny_data[:48], batch_size=8, epochs=1, verbose=0)  # 6 batches
+    assert int(gan.d_optimizer.iterations) == 6
+    assert int(gan.g_optimizer.iterations) == 2
+
+
+def test_changing_k_during_training_does_not_retrace(tiny_data):
+    traces = []
+
+    class CountingGAN(keras_gan.models.GAN):
+        def train_step(self, data):
+            traces.append(1)  # Python code runs only while tracing
+            return super().train_step(data)
+
+    keras.utils.set_random_seed(0)
+    gan = CountingGAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
+    gan.compile()
+
+    class Schedule(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.model.set_discriminator_steps([1, 4, 2][epoch])
+
+    gan.fit(tiny_data[:32], batch_size=8, epochs=3, verbose=0, callbacks=[Schedule()])
+    assert len(traces) == 1
+    # 4 D steps per epoch; G steps: 4 (k=1) + 1 (k=4) + 2 (k=2) = 7.
+    assert int(gan.d_optimizer.iterations) == 12
+    assert int(gan.g_optimizer.iterations) == 7
+
+
+def test_simultaneous_updates_train_both_players(make_gan, tiny_data):
+    gan = make_gan(simultaneous=True)
+    gan.compile()
+    g_before, d_before = weights(gan.generator), weights(gan.discriminator)
+    history = gan.fit(tiny_data, batch_size=16, epochs=1, verbose=0)
+    assert changed(g_before, weights(gan.generator)) and changed(d_before, weights(gan.discriminator))
+    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
+    assert np.isfinite(history.history["g_loss"][0])
+
+
+def test_alternating_generator_step_sees_the_updated_discriminator(tiny_data):
+    """The G loss logged by the alternating step comes from D after its update."""
+    recorded = {}
+
+    class Probe(keras_gan.models.GAN):
+        def compute_generator_loss(self, step):
+            recorded["d_iterations_at_g_loss"] = self.d_optimizer.iterations + 0
+            return super().compute_generator_loss(step)
+
+    keras.utils.set_random_seed(0)
+    gan = Probe(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
+    gan.compile(run_eagerly=True)
+    gan.fit(tiny_data[:8], batch_size=8, epochs=1, verbose=0)
+    assert int(recorded["d_iterations_at_g_loss"]) == 1
+
+
+def test_evaluate_computes_metrics_without_updating(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile()
+    before = weights(gan)
+    results = gan.evaluate(tiny_data, batch_size=16, verbose=0, return_dict=True)
+    assert set(results) == {"d_loss", "g_loss", "p_real", "p_fake"}
+    assert not changed(before, weights(gan))
+    assert int(gan.d_optimizer.iterations) == 0 and int(gan.g_optimizer.iterations) == 0
+
+
+def test_accepts_datasets_of_images_and_of_image_label_pairs(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile()
+    labels = np.arange(len(tiny_data)) % 10
+    for ds in (
+        tf.data.Dataset.from_tensor_slices(tiny_data).batch(16),
+        tf.data.Dataset.from_tensor_slices((tiny_data, labels)).batch(16),
+    ):
+        history = gan.fit(ds, epochs=1, verbose=0)
+        assert np.isfinite(history.history["d_loss"][0])
+    gan.fit(tiny_data, labels, batch_size=16, epochs=1, verbose=0)
+
+
+def test_generate_predict_and_call_agree(make_gan):
+    gan = make_gan()
+    gan.compile()
+    z = np.random.default_rng(0).normal(size=(5, LATENT_DIM)).astype("float32")
+    generated = gan.generate(z)
+    assert generated.shape == (5,) + SAMPLE_SHAPE
+    np.testing.assert_allclose(gan.predict(z, verbose=0), generated, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(gan(z)), generated, rtol=1e-6)
+    np.testing.assert_array_equal(gan.generate(7, seed=3), gan.generate(7, seed=3))
+    assert gan.generate(600).shape == (600,) + SAMPLE_SHAPE
+
+
+def test_uniform_latent_distribution(make_gan):
+    gan = make_gan(latent_distribution="uniform")
+    z = np.asarray(gan.sample_latent_vectors(2000))
+    assert z.min() >= -1.0 and z.max() <= 1.0 and z.min() < -0.95 and z.max() > 0.95
+    normal = np.asarray(make_gan().sample_latent_vectors(2000))
+    assert abs(normal.std() - 1.0) < 0.05
+
+
+def test_any_objective_trains(make_gan, tiny_data):
+    for name in keras_gan.losses.ALL_OBJECTS:
+        gan = make_gan()
+        gan.compile(loss=name)
+        history = gan.fit(tiny_data, batch_size=16, epochs=1, verbose=0)
+        assert all(np.isfinite(v[0]) for v in history.history.values()), name
+        if not gan.loss_fn.probabilistic:
+            assert "critic_gap" in history.history
+
+
+def test_layer_regularization_losses_join_their_players_cost(tiny_data):
+    keras.utils.set_random_seed(0)
+    d = keras.Sequential([
+        keras.Input(SAMPLE_SHAPE), keras.layers.Flatten(),
+        keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(100.0)),
+    ])
+    gan = keras_gan.models.GAN(tiny_generator(), d, latent_dim=LATENT_DIM)
+    gan.compile()
+    plain = keras_gan.losses.NonSaturatingLoss()
+    step = gan.prepare_step(tiny_data[:8], training=False)
+    step.z = gan.sample_latent(step)
+    step.fake = gan.generate_batch(step, training=False)
+    step.real_logits = gan.discriminate(step.real, step, training=False)
+    step.fake_logits = gan.discriminate(step.fake, step, training=False)
+    expected = float(plain.discriminator_loss(step.real_logits, step.fake_logits)) + float(d.losses[0])
+    assert float(gan.compute_discriminator_loss(step)) == pytest.approx(expected, rel=1e-5)

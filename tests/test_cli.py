@@ -1,0 +1,69 @@
+"""The keras-gan command line."""
+
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+from PIL import Image
+
+from keras_gan import cli
+
+QUICK = ["--epochs", "2", "--steps-per-epoch", "2", "--width", "4", "--latent-dim", "4",
+         "--sample-every", "1", "--verbose", "0"]
+
+
+def test_train_then_sample(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert cli.main(["train", "--out", str(out)] + QUICK) == 0
+    for name in ("gan.keras", "generator.keras", "losses.png", "history.json",
+                 "samples/epoch_0001.png", "samples/epoch_0002.png"):
+        assert (out / name).is_file(), name
+    loaded = keras.models.load_model(out / "gan.keras")
+    generator = keras.models.load_model(out / "generator.keras")
+    z = np.ones((2, 4), "float32")
+    np.testing.assert_allclose(loaded.generate(z), generator.predict(z, verbose=0), rtol=1e-6)
+    assert cli.main(["sample", "--model", str(out / "gan.keras"), "--n", "9",
+                     "--out", str(tmp_path / "grid.png")]) == 0
+    with Image.open(tmp_path / "grid.png") as image:
+        assert image.size == (2 * (3 * 28 + 4), 2 * (3 * 28 + 4))
+    assert cli.main(["sample", "--model", str(out / "generator.keras"), "--n", "4",
+                     "--out", str(tmp_path / "g.png")]) == 0
+
+
+def _one_line_error(capsys, argv, code=2):
+    assert cli.main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("keras-gan: error:"), err
+    return err[0]
+
+
+def test_bad_arguments_give_one_line(capsys, tmp_path):
+    assert "positive integer" in _one_line_error(capsys, ["train", "--epochs", "-1"])
+    assert "invalid choice" in _one_line_error(capsys, ["train", "--loss", "wasserstien"])
+    assert "unrecognized" in _one_line_error(capsys, ["train", "--epoch", "3"])
+    assert "choose a command" in _one_line_error(capsys, [])
+    assert "no such model file" in _one_line_error(capsys, ["sample", "--model", "nope.keras"])
+    foreign = tmp_path / "notes.keras"
+    foreign.write_text("not a model")
+    assert "not a .keras file" in _one_line_error(capsys, ["sample", "--model", str(foreign)])
+
+
+def test_offline_tfds_dataset_is_one_line(capsys, tmp_path, monkeypatch):
+    import tensorflow_datasets as tfds
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "download_and_prepare", offline)
+    line = _one_line_error(capsys, ["train", "--dataset", "mnist", "--out", str(tmp_path)], 1)
+    assert "digits" in line
+
+
+def test_entry_point_exit_status():
+    result = subprocess.run([sys.executable, "-m", "keras_gan.cli", "train", "--batch-size", "0"],
+                            capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 2
+    lines = [l for l in result.stderr.splitlines() if l.startswith("keras-gan")]
+    assert lines == ["keras-gan: error: argument --batch-size: expected a positive integer, got 0"]
