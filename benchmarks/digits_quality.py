@@ -115,6 +115,8 @@ def main():
     args = parser.parse_args()
     classifier, accuracy = train_classifier()
     print(f"classifier accuracy on 1,000 held-out digits: {accuracy:.4f}")
+    held_out, _ = keras_gan.datasets.load_digits()
+    print("real held-out digits (reference)", score(classifier, held_out[4000:]))
     for path in args.generators:
         model = keras.models.load_model(path)
         z = np.random.default_rng(1).normal(size=(1000, model.inputs[0].shape[1])).astype("float32")
