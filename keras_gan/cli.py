@@ -18,7 +18,7 @@ DEFAULTS = {
     "model": "dcgan",
     "dataset": "digits",
     "epochs": 40,
-    "batch_size": 64,
+    "batch_size": 32,
     "latent_dim": 64,
     "loss": "non_saturating",
     "d_lr": 2e-4,

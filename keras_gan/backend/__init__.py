@@ -22,3 +22,34 @@ def get_trainer():
         "KERAS_BACKEND=tensorflow before importing keras. (Layers and losses "
         "in keras_gan run on every backend.)"
     )
+
+
+def replica_id():
+    """The index of the `tf.distribute` replica running this code (0 outside one)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        context = tf.distribute.get_replica_context()
+        if context is not None:
+            return context.replica_id_in_sync_group
+    return 0
+
+
+def num_replicas():
+    """The number of replicas training in sync (1 without a distribution strategy)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.get_strategy().num_replicas_in_sync
+    return 1
+
+
+def stateless_latent(shape, seed, distribution):
+    """Draws `shape` values, standard normal or uniform on [-1, 1], from a `(2,)` int seed."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if distribution == "uniform":
+            return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+        return tf.random.stateless_normal(shape, seed=seed)
+    get_trainer()  # raises the backend error

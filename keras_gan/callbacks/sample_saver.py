@@ -62,6 +62,7 @@ class SampleSaver(keras.callbacks.Callback):
         self.latent = None
         self.paths = []
         self._last_saved_epoch = None
+        self._last_epoch = None
         self._epochs = None
         self._writer = None
 
@@ -80,24 +81,21 @@ class SampleSaver(keras.callbacks.Callback):
         self._epochs = self.params.get("epochs") if self.params else None
 
     def on_epoch_end(self, epoch, logs=None):
-        number = epoch + 1
-        last = self._epochs is not None and number >= self._epochs
-        if number % self.every == 0 or last:
-            self.save(number)
+        self._last_epoch = epoch + 1
+        if self._last_epoch % self.every == 0 or self._last_epoch == self._epochs:
+            self.save(self._last_epoch)
 
     def on_train_end(self, logs=None):
-        # Training may stop early (EarlyStopping, a NaN): save the last state once.
-        if self._last_saved_epoch is None or (
-            self._epochs is not None and self._last_saved_epoch < self._epochs
-            and self.model.stop_training
-        ):
-            self.save(self._last_saved_epoch or 0, suffix="_end")
+        # Training stopped before its last epoch (EarlyStopping, TerminateOnNaN):
+        # still leave a grid of the final state.
+        if self._last_epoch is not None and self._last_saved_epoch != self._last_epoch:
+            self.save(self._last_epoch)
 
-    def save(self, epoch, suffix=""):
+    def save(self, epoch):
         """Generates the grid from the fixed latent vectors and writes it."""
         with self.model.averaged_generator():
             images = self.model.generate(self.latent)
-        path = os.path.join(self.directory, f"epoch_{epoch:04d}{suffix}.png")
+        path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
         save_image_grid(images, path, scale=self.scale, value_range=self.value_range)
         self.paths.append(path)
         self._last_saved_epoch = epoch

@@ -2,13 +2,14 @@
 
 import contextlib
 import numbers
+import random
 
 import keras
 import numpy as np
 from keras import ops
 
 from keras_gan import losses as gan_losses
-from keras_gan.backend import get_trainer
+from keras_gan.backend import get_trainer, num_replicas, replica_id, stateless_latent
 from keras_gan.models.step import GANStep
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
@@ -135,17 +136,15 @@ class GAN(keras.Model):
         self.simultaneous = bool(simultaneous)
         self.seed = seed
         self._initial_discriminator_steps = self._check_steps(discriminator_steps)
-        self.discriminator_steps = self.add_weight(
-            shape=(),
-            dtype="int32",
-            initializer=keras.initializers.Constant(self._initial_discriminator_steps),
-            trainable=False,
-            name="discriminator_steps",
+        # State lives in Keras variables, saved with the model. "only_first_replica"
+        # lets a tf.distribute replica update them inside the training step.
+        self.discriminator_steps = self._state_variable(
+            "discriminator_steps", self._initial_discriminator_steps
         )
-        self.d_step_counter = self.add_weight(
-            shape=(), dtype="int32", initializer="zeros", trainable=False, name="d_step_counter"
-        )
-        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
+        self.d_step_counter = self._state_variable("d_step_counter", 0)
+        base_seed = random.randint(0, 2**31 - 1) if seed is None else int(seed)
+        self.latent_seed = self._state_variable("latent_seed", base_seed)
+        self.latent_draws = self._state_variable("latent_draws", 0)
         self.loss_fn = None
         self.d_optimizer = None
         self.g_optimizer = None
@@ -156,6 +155,16 @@ class GAN(keras.Model):
         self._metric_trackers = {}
 
     # ------------------------------------------------------------------ set-up
+
+    def _state_variable(self, name, value):
+        return self.add_weight(
+            shape=(),
+            dtype="int32",
+            initializer=keras.initializers.Constant(value),
+            trainable=False,
+            aggregation="only_first_replica",
+            name=name,
+        )
 
     @staticmethod
     def _check_steps(steps):
@@ -168,7 +177,20 @@ class GAN(keras.Model):
 
     def set_discriminator_steps(self, steps):
         """Sets k, the discriminator updates per generator update, without retracing."""
-        self.discriminator_steps.assign(self._check_steps(steps))
+        steps = self._check_steps(steps)
+        self._check_steps_supported(steps)
+        self.discriminator_steps.assign(steps)
+
+    @staticmethod
+    def _check_steps_supported(steps):
+        if steps != 1 and num_replicas() > 1:
+            raise ValueError(
+                f"discriminator_steps={steps} is not supported with a tf.distribute "
+                "strategy of several replicas: TensorFlow cannot synchronize replicas "
+                "inside the conditional that skips the generator's update. Use "
+                "discriminator_steps=1 there (each replica then updates both players "
+                "every step), or train on one device."
+            )
 
     def generator_input_example(self, batch_size=2):
         """A small batch of generator inputs, used to build and check the networks."""
@@ -317,19 +339,6 @@ class GAN(keras.Model):
         if config.get("built", True):
             self.build()
 
-    def save_own_variables(self, store):
-        variables = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(variables):
-            store[f"{i}"] = variable
-        store["latent_seed_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        variables = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(variables):
-            variable.assign(store[f"{i}"])
-        if "latent_seed_state" in store.keys():
-            self.seed_generator.state.assign(store["latent_seed_state"])
-
     # ----------------------------------------------------------------- metrics
 
     def _make_metrics(self):
@@ -373,9 +382,21 @@ class GAN(keras.Model):
         return self.sample_latent_vectors(batch_size)
 
     def sample_latent_vectors(self, batch_size, seed=None):
-        """Draws `batch_size` latent vectors from the latent distribution."""
-        seed = self.seed_generator if seed is None else seed
+        """Draws `batch_size` latent vectors from the latent distribution.
+
+        Without `seed`, draws from the model's own random stream: a stateless
+        draw keyed by `(latent_seed, latent_draws + replica)`, then
+        `latent_draws` advances. The stream is part of the saved model, so a
+        reloaded model continues it exactly, and each `tf.distribute` replica
+        draws different vectors.
+        """
         shape = (batch_size, self.latent_dim)
+        if seed is None:
+            replica = ops.cast(replica_id(), "int32")
+            base = ops.cast(self.latent_seed, "int32") + replica * 1_000_003
+            stream = ops.stack([base, ops.cast(self.latent_draws, "int32")])
+            self.latent_draws.assign_add(1)
+            return stateless_latent(shape, stream, self.latent_distribution)
         if self.latent_distribution == "uniform":
             return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
@@ -426,6 +447,7 @@ class GAN(keras.Model):
                 "optimizers and its loss. `gan.compile()` with no arguments uses "
                 "Adam(2e-4, beta_1=0.5) for both players and the non-saturating loss."
             )
+        self._check_steps_supported(int(ops.convert_to_numpy(self.discriminator_steps)))
         self.check_data(x)
 
     def check_data(self, x):

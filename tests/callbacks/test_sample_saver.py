@@ -64,3 +64,18 @@ def test_tensorboard_image_summary(make_gan, tiny_data, tmp_path):
 def test_bad_arguments():
     with pytest.raises(ValueError, match="every"):
         SampleSaver("x", every=0)
+
+
+def test_early_stop_still_leaves_the_final_grid(make_gan, tiny_data, tmp_path):
+    import keras
+
+    class StopAfterTwo(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+
+    gan = make_gan()
+    gan.compile()
+    saver = SampleSaver(tmp_path, n=4, every=5, scale=1)
+    gan.fit(tiny_data, batch_size=32, epochs=10, verbose=0, callbacks=[saver, StopAfterTwo()])
+    assert os.listdir(tmp_path) == ["epoch_0002.png"]

@@ -24,6 +24,20 @@ generator sees the discriminator before its update.
 import tensorflow as tf
 
 
+def _for_gradients(optimizer, loss):
+    """The loss to differentiate: scaled for replicas, then for mixed precision.
+
+    Under a `tf.distribute` strategy each replica computes the mean over its
+    share of the batch and the optimizer sums the replicas' gradients, so each
+    replica's loss is divided by the number of replicas: the summed gradient
+    is then the gradient of the mean over the global batch (as Keras does).
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas > 1:
+        loss = loss * (1.0 / replicas)
+    return optimizer.scale_loss(loss)
+
+
 def _minimize(optimizer, tape, loss, variables):
     grads = tape.gradient(loss, variables)
     optimizer.apply(grads, variables)
@@ -37,7 +51,7 @@ def _discriminator_update(model, step):
         step.real_logits = model.discriminate(step.real, step, training=True)
         step.fake_logits = model.discriminate(fake, step, training=True)
         d_loss = model.compute_discriminator_loss(step)
-        scaled = model.d_optimizer.scale_loss(d_loss)
+        scaled = _for_gradients(model.d_optimizer, d_loss)
     _minimize(model.d_optimizer, tape, scaled, variables)
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
@@ -56,10 +70,10 @@ def _alternating(model, step, update_generator):
         step.fake = model.generate_batch(step, training=True)
         with g_tape.stop_recording():
             _discriminator_update(model, step)
-        g_step = step.replace(real_logits=step.real_logits)
+        g_step = step.replace()
         g_step.fake_logits = model.discriminate(step.fake, g_step, training=True)
         g_loss = model.compute_generator_loss(g_step)
-        scaled = model.g_optimizer.scale_loss(g_loss)
+        scaled = _for_gradients(model.g_optimizer, g_loss)
     _minimize(model.g_optimizer, g_tape, scaled, g_vars)
     model.d_step_counter.assign(0)
     model.update_generator_metrics(g_loss, g_step)
@@ -76,8 +90,8 @@ def _simultaneous(model, step, update_generator):
         step.fake_logits = model.discriminate(step.fake, step, training=True)
         d_loss = model.compute_discriminator_loss(step)
         g_loss = model.compute_generator_loss(step)
-        d_scaled = model.d_optimizer.scale_loss(d_loss)
-        g_scaled = model.g_optimizer.scale_loss(g_loss)
+        d_scaled = _for_gradients(model.d_optimizer, d_loss)
+        g_scaled = _for_gradients(model.g_optimizer, g_loss)
     d_grads = tape.gradient(d_scaled, d_vars)
     g_grads = tape.gradient(g_scaled, g_vars)
     del tape
@@ -91,12 +105,24 @@ def _simultaneous(model, step, update_generator):
         model.update_generator_metrics(g_loss, step)
         return tf.constant(0)
 
-    tf.cond(update_generator, apply_generator, lambda: tf.constant(0))
+    if update_generator is None:
+        apply_generator()
+    else:
+        tf.cond(update_generator, apply_generator, lambda: tf.constant(0))
 
 
 def train_step(model, data):
     """One adversarial training step of `model` on the batch `data`."""
     step = model.prepare_step(data, training=True)
+    if tf.distribute.get_strategy().num_replicas_in_sync > 1:
+        # Replicas synchronize inside `optimizer.apply`, which TensorFlow does
+        # not allow within `tf.cond`: both players update every step (k = 1,
+        # which `GAN.fit` checks).
+        if model.simultaneous:
+            _simultaneous(model, step, None)
+        else:
+            _alternating(model, step, True)
+        return model.get_metrics_result()
     update_generator = model.generator_update_due()
     if model.simultaneous:
         _simultaneous(model, step, update_generator)
