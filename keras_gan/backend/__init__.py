@@ -50,6 +50,6 @@ def stateless_latent(shape, seed, distribution):
         import tensorflow as tf
 
         if distribution == "uniform":
-            return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
-        return tf.random.stateless_normal(shape, seed=seed)
+            return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0, alg="philox")
+        return tf.random.stateless_normal(shape, seed=seed, alg="philox")
     get_trainer()  # raises the backend error

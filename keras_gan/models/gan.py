@@ -277,8 +277,13 @@ class GAN(keras.Model):
             "jit_compile": jit_compile,
         }
         if auto_scale_loss and self.dtype_policy.name == "mixed_float16":
-            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
-            g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+            # Each player's loss is scaled, and its update skipped when its own
+            # scaled gradients overflow (the scale then halves).
+            d_optimizer, g_optimizer = (
+                opt if isinstance(opt, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(opt)
+                for opt in (d_optimizer, g_optimizer)
+            )
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         super().compile(

@@ -4,18 +4,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from keras import ops
 
 import keras_gan
-from tests.conftest import LATENT_DIM, tiny_discriminator, tiny_generator
-
-
-class LatentFromData(keras_gan.models.GAN):
-    """Latent vectors derived from the real batch, so both runs see the same z."""
-
-    def sample_latent(self, step):
-        flat = ops.reshape(step.real, (ops.shape(step.real)[0], -1))
-        return flat[:, : self.latent_dim] * 2.0
+from tests.conftest import LATENT_DIM, LatentFromData, tiny_discriminator, tiny_generator
 
 
 def build(strategy=None):
