@@ -33,8 +33,8 @@ def main(argv=None):
     saver = keras_gan.callbacks.SampleSaver(os.path.join(args.out, "samples"), n=100, every=5)
     history = gan.fit(data, epochs=epochs, steps_per_epoch=steps, callbacks=[saver], verbose=2)
     gan.save(os.path.join(args.out, "gan.keras"))
-    print("final d_loss %.3f, g_loss %.3f; grids in %s" % (
-        history.history["d_loss"][-1], history.history["g_loss"][-1], saver.directory))
+    logs = {key: values[-1] for key, values in history.history.items()}
+    print(f"final d_loss {logs['d_loss']:.3f}, g_loss {logs['g_loss']:.3f}; grids in {saver.directory}")
     return history
 
 

@@ -78,7 +78,9 @@ def build_parser():
     parser = _Parser(prog="keras-gan", description="Train and sample GANs with Keras.", allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", metavar="{train,sample}")
 
-    train = commands.add_parser("train", allow_abbrev=False, help="train a GAN (default: a DCGAN on the embedded digits)")
+    train = commands.add_parser(
+        "train", allow_abbrev=False, help="train a GAN (default: a DCGAN on the embedded digits)"
+    )
     train.add_argument("--model", choices=["dcgan", "gan"], default=DEFAULTS["model"],
                        help="dcgan (convolutional) or gan (the cs231n MLPs)")
     train.add_argument("--dataset", default=DEFAULTS["dataset"],

@@ -65,5 +65,5 @@ def test_entry_point_exit_status():
     result = subprocess.run([sys.executable, "-m", "keras_gan.cli", "train", "--batch-size", "0"],
                             capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert result.returncode == 2
-    lines = [l for l in result.stderr.splitlines() if l.startswith("keras-gan")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("keras-gan")]
     assert lines == ["keras-gan: error: argument --batch-size: expected a positive integer, got 0"]

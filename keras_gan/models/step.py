@@ -1,7 +1,7 @@
 """The context object that carries what one training step computed."""
 
 import dataclasses
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclasses.dataclass
@@ -24,7 +24,7 @@ class GANStep:
     """
 
     real: Any = None
-    labels: Optional[Any] = None
+    labels: Any | None = None
     z: Any = None
     fake: Any = None
     real_logits: Any = None
