@@ -1,12 +1,14 @@
 """Training throughput: keras-gan against a hand-written loop, in one run.
 
-    python benchmarks/throughput.py                 # about 3 minutes on 2 CPU cores
-    python benchmarks/throughput.py --rounds 5 --steps 20 --torch
+    python benchmarks/throughput.py                 # about 5 minutes on 2 CPU cores
+    python benchmarks/throughput.py --torch         # also PyTorch eager (pip install -e ".[bench]")
 
 Same networks (the TensorFlow DCGAN tutorial's MNIST generator and
 discriminator), same batch (256 of the embedded digits, scaled to [-1, 1]),
-same optimizers (Adam 1e-4), measured in interleaved rounds so that machine
-noise hits every pattern alike; the median round of each is reported:
+same optimizers (Adam 1e-4). Each pattern runs as it would for a user (one
+`fit` call, or one loop over one data iterator) for several epochs, the first
+dropped as warm-up; the patterns take turns in interleaved passes so machine
+noise hits each alike, and the median epoch of each is reported:
 
 1. keras-gan `GAN.fit`, alternating updates (the default);
 2. keras-gan `GAN.fit`, `simultaneous=True`;
@@ -109,10 +111,44 @@ def keras_gan_runner(data, steps, simultaneous):
     gan = keras_gan.models.GAN(tutorial_generator(), tutorial_discriminator(), NOISE,
                                simultaneous=simultaneous, seed=0)
     gan.compile(adam(), adam())
-    gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0)  # trace
+    return _fit_runner(gan, data, steps)
 
-    def run():
-        gan.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+
+class _EpochTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.times = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.times.append(time.perf_counter() - self.start)
+
+
+def _fit_runner(model, data, steps):
+    """Times epochs of `steps` steps inside one `fit` call; the first (warm-up) is dropped."""
+
+    def run(epochs):
+        timer = _EpochTimer()
+        model.fit(data, steps_per_epoch=steps, epochs=epochs + 1, verbose=0, callbacks=[timer])
+        return timer.times[1:]
+
+    return run
+
+
+def _loop_runner(step_fn, steps):
+    """Times rounds of `steps` calls of `step_fn`; the first (warm-up) is dropped."""
+
+    def run(epochs):
+        times = []
+        for _ in range(epochs + 1):
+            start = time.perf_counter()
+            for _ in range(steps):
+                out = step_fn()
+            if out is not None:
+                float(out)
+            times.append(time.perf_counter() - start)
+        return times[1:]
 
     return run
 
@@ -140,14 +176,7 @@ def loop_runner(data, steps):
         return g_loss, d_loss
 
     iterator = iter(data)
-    train_step(next(iterator))
-
-    def run():
-        for _ in range(steps):
-            out = train_step(next(iterator))
-        float(out[0])
-
-    return run
+    return _loop_runner(lambda: train_step(next(iterator))[0], steps)
 
 
 class KerasIOGAN(keras.Model):
@@ -184,12 +213,7 @@ def keras_io_runner(data, steps):
     keras.utils.set_random_seed(0)
     gan = KerasIOGAN(tutorial_discriminator(), tutorial_generator())
     gan.compile(adam(), adam(), keras.losses.BinaryCrossentropy(from_logits=True))
-    gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0)
-
-    def run():
-        gan.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-
-    return run
+    return _fit_runner(gan, data, steps)
 
 
 def torch_runner(data, steps, batch):
@@ -236,14 +260,14 @@ def torch_runner(data, steps, batch):
         g_opt.step()
         d_opt.step()
 
-    step(images[:batch])
+    position = [0]
 
-    def run():
-        for i in range(steps):
-            start = (i * batch) % (len(images) - batch)
-            step(images[start : start + batch])
+    def next_step():
+        start = position[0] % (len(images) - batch)
+        position[0] += batch
+        step(images[start : start + batch])
 
-    return run
+    return _loop_runner(next_step, steps)
 
 
 def matmul_rate(n=2048, repeats=10):
@@ -268,8 +292,9 @@ def matmul_rate(n=2048, repeats=10):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--steps", type=int, default=15, help="timed steps per round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=15, help="steps per timed epoch")
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per pass")
+    parser.add_argument("--passes", type=int, default=3, help="interleaved passes over the patterns")
     parser.add_argument("--torch", action="store_true", help="also PyTorch eager (needs torch)")
     args = parser.parse_args()
 
@@ -283,11 +308,9 @@ def main():
     if args.torch:
         runners["torch"] = torch_runner(data, args.steps, args.batch)
     times = {name: [] for name in runners}
-    for _ in range(args.rounds):
+    for _ in range(args.passes):
         for name, run in runners.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+            times[name].extend(run(args.epochs))
 
     f_g, f_d = forward_flops(tutorial_generator()), forward_flops(tutorial_discriminator())
     peak = matmul_rate()
@@ -299,8 +322,8 @@ def main():
         "torch": "5. PyTorch eager",
     }
     reference = args.batch * args.steps / statistics.median(times["loop"])
-    print(f"devices: {[d.device_type for d in tf.config.list_physical_devices()]}, "
-          f"batch {args.batch}, {args.rounds} rounds of {args.steps} steps, median round")
+    print(f"devices: {[d.device_type for d in tf.config.list_physical_devices()]}, batch {args.batch}, "
+          f"{args.passes} interleaved passes x {args.epochs} timed epochs of {args.steps} steps; median epoch")
     print(f"{'pattern':36s} {'images/s':>9s} {'vs loop':>8s} {'GFLOP/s':>8s}")
     rates = {}
     for name, measured in times.items():

@@ -35,13 +35,14 @@ def replica_id():
     return 0
 
 
-def num_replicas():
-    """The number of replicas training in sync (1 without a distribution strategy)."""
+def uses_distribution_strategy(model):
+    """Whether `model` was built under a `tf.distribute` strategy (not the default one)."""
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        return tf.distribute.get_strategy().num_replicas_in_sync
-    return 1
+        strategy = getattr(model, "distribute_strategy", None) or tf.distribute.get_strategy()
+        return tf.distribute.has_strategy() or type(strategy).__name__ != "_DefaultDistributionStrategy"
+    return False
 
 
 def stateless_latent(shape, seed, distribution):

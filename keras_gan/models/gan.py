@@ -9,7 +9,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan import losses as gan_losses
-from keras_gan.backend import get_trainer, num_replicas, replica_id, stateless_latent
+from keras_gan.backend import get_trainer, replica_id, stateless_latent, uses_distribution_strategy
 from keras_gan.models.step import GANStep
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
@@ -181,12 +181,11 @@ class GAN(keras.Model):
         self._check_steps_supported(steps)
         self.discriminator_steps.assign(steps)
 
-    @staticmethod
-    def _check_steps_supported(steps):
-        if steps != 1 and num_replicas() > 1:
+    def _check_steps_supported(self, steps):
+        if steps != 1 and uses_distribution_strategy(self):
             raise ValueError(
-                f"discriminator_steps={steps} is not supported with a tf.distribute "
-                "strategy of several replicas: TensorFlow cannot synchronize replicas "
+                f"discriminator_steps={steps} is not supported under a tf.distribute "
+                "strategy (its replicas): TensorFlow cannot synchronize replicas "
                 "inside the conditional that skips the generator's update. Use "
                 "discriminator_steps=1 there (each replica then updates both players "
                 "every step), or train on one device."

@@ -61,5 +61,5 @@ def test_k_above_one_is_refused_under_several_replicas(tiny_data):
     with strategy.scope():
         gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
         gan.compile()
-        with pytest.raises(ValueError, match="discriminator_steps=3 is not supported.*replicas"):
+        with pytest.raises(ValueError, match="discriminator_steps=3 is not supported under a tf.distribute"):
             gan.set_discriminator_steps(3)
