@@ -64,6 +64,17 @@ def _discriminator_update(model, step):
     model.update_discriminator_metrics(d_loss, step)
 
 
+def _generator_update(model, grads, variables, g_loss, step):
+    """Returns the closure that applies the generator's update and logs it."""
+
+    def apply():
+        model.g_optimizer.apply(grads, variables)
+        model.d_step_counter.assign(0)
+        model.update_generator_metrics(g_loss, step)
+
+    return apply
+
+
 def _gated(update_generator, apply):
     """Runs `apply` now (gate None) or under `tf.cond` on the gate."""
     if update_generator is None:
@@ -86,13 +97,7 @@ def _alternating(model, step, update_generator):
         g_loss = model.compute_generator_loss(g_step)
         scaled = _for_gradients(model.g_optimizer, g_loss)
     g_grads = g_tape.gradient(scaled, g_vars)
-
-    def apply_generator():
-        model.g_optimizer.apply(g_grads, g_vars)
-        model.d_step_counter.assign(0)
-        model.update_generator_metrics(g_loss, g_step)
-
-    _gated(update_generator, apply_generator)
+    _gated(update_generator, _generator_update(model, g_grads, g_vars, g_loss, g_step))
 
 
 def _discriminator_only(model, step):
@@ -120,13 +125,7 @@ def _simultaneous(model, step, update_generator):
     model.d_optimizer.apply(d_grads, d_vars)
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
-
-    def apply_generator():
-        model.g_optimizer.apply(g_grads, g_vars)
-        model.d_step_counter.assign(0)
-        model.update_generator_metrics(g_loss, step)
-
-    _gated(update_generator, apply_generator)
+    _gated(update_generator, _generator_update(model, g_grads, g_vars, g_loss, step))
 
 
 def train_step(model, data):
