@@ -54,3 +54,23 @@ def stateless_latent(shape, seed, distribution):
             return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0, alg="philox")
         return tf.random.stateless_normal(shape, seed=seed, alg="philox")
     get_trainer()  # raises the backend error
+
+
+def input_gradients(fn, x):
+    """The gradient of `sum(fn(x))` with respect to `x`, itself differentiable.
+
+    For a function whose output for a sample depends on that sample only (no
+    batch normalization), row `i` is the gradient of the `i`-th output with
+    respect to the `i`-th input: the per-sample gradients a penalty needs.
+    Called inside a training step's gradient tape, the result can be
+    differentiated again (double backpropagation).
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(tf.cast(fn(x), tf.float32))
+        return tape.gradient(total, x)
+    get_trainer()  # raises the backend error

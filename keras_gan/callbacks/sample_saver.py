@@ -3,7 +3,6 @@
 import os
 
 import keras
-import numpy as np
 
 from keras_gan.utils.images import save_image_grid
 
@@ -59,16 +58,18 @@ class SampleSaver(keras.callbacks.Callback):
         self.scale = scale
         self.value_range = value_range
         self.tensorboard_dir = tensorboard_dir
-        self.latent = None
+        self.inputs = None
+        self.rows = None
         self.paths = []
         self._last_saved_epoch = None
         self._last_epoch = None
         self._epochs = None
         self._writer = None
 
-    def make_latent(self, model):
-        """The fixed latent inputs; conditional models draw one row per class."""
-        return model.sample_latent_vectors(self.n, keras.random.SeedGenerator(self.seed))
+    @property
+    def latent(self):
+        """The fixed latent vectors of the grid (None before training)."""
+        return None if self.inputs is None else self.inputs["n_or_z"]
 
     def on_train_begin(self, logs=None):
         if not hasattr(self.model, "generate"):
@@ -76,8 +77,9 @@ class SampleSaver(keras.callbacks.Callback):
                 "SampleSaver needs a keras_gan model (with `generate`); received "
                 f"{type(self.model).__name__}."
             )
-        if self.latent is None:
-            self.latent = np.asarray(keras.ops.convert_to_numpy(self.make_latent(self.model)))
+        if self.inputs is None:
+            # Conditional models give one row per class.
+            self.inputs, self.rows = self.model.grid_inputs(self.n, seed=self.seed)
         self._epochs = self.params.get("epochs") if self.params else None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -94,9 +96,9 @@ class SampleSaver(keras.callbacks.Callback):
     def save(self, epoch):
         """Generates the grid from the fixed latent vectors and writes it."""
         with self.model.averaged_generator():
-            images = self.model.generate(self.latent)
+            images = self.model.generate(**self.inputs)
         path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
-        save_image_grid(images, path, scale=self.scale, value_range=self.value_range)
+        save_image_grid(images, path, rows=self.rows, scale=self.scale, value_range=self.value_range)
         self.paths.append(path)
         self._last_saved_epoch = epoch
         if self.tensorboard_dir:
@@ -110,7 +112,7 @@ class SampleSaver(keras.callbacks.Callback):
 
         if self._writer is None:
             self._writer = tf.summary.create_file_writer(self.tensorboard_dir)
-        grid = image_grid(images, value_range=self.value_range)
+        grid = image_grid(images, rows=self.rows, value_range=self.value_range)
         with self._writer.as_default():
             tf.summary.image("samples", grid[None], step=epoch)
         self._writer.flush()

@@ -24,6 +24,11 @@ from keras_gan.losses.least_squares import (
     least_squares_discriminator_loss,
     least_squares_generator_loss,
 )
+from keras_gan.losses.mutual_information import (
+    MutualInformationLoss,
+    categorical_code_loss,
+    gaussian_code_loss,
+)
 from keras_gan.losses.wasserstein import (
     WassersteinLoss,
     wasserstein_critic_loss,
@@ -112,6 +117,9 @@ __all__ = [
     "wasserstein_generator_loss",
     "hinge_discriminator_loss",
     "hinge_generator_loss",
+    "MutualInformationLoss",
+    "categorical_code_loss",
+    "gaussian_code_loss",
     "get",
     "serialize",
     "deserialize",

@@ -1,7 +1,12 @@
 """GAN models: each a `keras.Model` whose `fit` plays the adversarial game."""
 
+from keras_gan.models.conditional import ConditionalGAN
+from keras_gan.models.cyclegan import CycleGAN
 from keras_gan.models.dcgan import DCGAN
 from keras_gan.models.gan import GAN
+from keras_gan.models.infogan import InfoGAN
+from keras_gan.models.lsgan import LSGAN
 from keras_gan.models.step import GANStep
+from keras_gan.models.wgan import WGAN, WGANGP
 
-__all__ = ["GAN", "DCGAN", "GANStep"]
+__all__ = ["GAN", "DCGAN", "ConditionalGAN", "InfoGAN", "CycleGAN", "LSGAN", "WGAN", "WGANGP", "GANStep"]

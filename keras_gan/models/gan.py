@@ -10,6 +10,7 @@ from keras import ops
 
 from keras_gan import losses as gan_losses
 from keras_gan.backend import get_trainer, replica_id, stateless_latent, uses_distribution_strategy
+from keras_gan.errors import GANConfigurationError
 from keras_gan.models.step import GANStep
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
@@ -82,6 +83,9 @@ class GAN(keras.Model):
             real data. Stored in a Keras variable (`gan.discriminator_steps`),
             so a callback can change it during training without retracing.
         simultaneous: Compute both players' gradients from one forward pass.
+        tricks: A list of `keras_gan.tricks.Trick` (gradient penalty, weight
+            clipping, ...) that add terms to the players' costs or act after
+            updates. Each term is logged under its own name.
         seed: Seed of the latent sampling, for reproducible runs.
         name: Name of the model.
 
@@ -111,11 +115,13 @@ class GAN(keras.Model):
         latent_distribution="normal",
         discriminator_steps=1,
         simultaneous=False,
+        tricks=None,
         seed=None,
         name="gan",
         **kwargs,
     ):
         super().__init__(name=name, **kwargs)
+        self.tricks = _check_tricks(tricks)
         for role, network in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(network, keras.layers.Layer):
                 raise TypeError(
@@ -148,10 +154,15 @@ class GAN(keras.Model):
         self.loss_fn = None
         self.d_optimizer = None
         self.g_optimizer = None
-        self._all_trackers = {
-            name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", "p_real", "p_fake", "critic_gap")
-        }
+        names = ["d_loss", "g_loss", "p_real", "p_fake", "critic_gap"]
+        names += self.extra_metric_names()
+        names += [n for trick in self.tricks for n in trick.term_names]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"Two tricks (or a trick and the model) log under the same name: {names}. "
+                "Give each trick only once."
+            )
+        self._all_trackers = {name: keras.metrics.Mean(name=name) for name in names}
         self._metric_trackers = {}
 
     # ------------------------------------------------------------------ set-up
@@ -191,35 +202,43 @@ class GAN(keras.Model):
                 "every step), or train on one device."
             )
 
-    def generator_input_example(self, batch_size=2):
-        """A small batch of generator inputs, used to build and check the networks."""
-        return np.zeros((batch_size, self.latent_dim), dtype="float32")
+    def build_step(self, batch_size=2):
+        """A `GANStep` of zero generator inputs, used to build and check the networks."""
+        return GANStep(z=ops.zeros((batch_size, self.latent_dim), dtype="float32"), training=False)
 
     def build(self, input_shape=None):
         """Builds both networks on a tiny batch and checks that they fit together."""
         if self.built:
             return
-        z = self.generator_input_example(2)
+        step = self.build_step(2)
         try:
-            fake = self.generator(z, training=False)
+            fake = self.generate_batch(step, training=False)
+        except GANConfigurationError:
+            raise
         except Exception as error:  # noqa: BLE001 - re-raised with the fix
             raise ValueError(
-                f"The generator cannot take latent vectors of length latent_dim="
-                f"{self.latent_dim}: calling it on a batch of shape {tuple(np.shape(z))} "
-                f"failed with: {str(error).splitlines()[0] if str(error) else error!r}. "
+                f"The generator cannot take this model's inputs (latent vectors of "
+                f"length latent_dim={self.latent_dim}{self._extra_input_note()}): "
+                f"calling it failed with: {_first_line(error)}. "
                 "Make the generator's input size equal `latent_dim`."
             ) from None
         self._sample_shape = tuple(int(d) for d in fake.shape[1:])
+        step.real = step.fake = fake
         try:
-            logits = self.discriminate(fake, GANStep(), training=False)
+            logits = self.discriminate(fake, step, training=False, role="real")
+        except GANConfigurationError:
+            raise
         except Exception as error:  # noqa: BLE001
             raise ValueError(
                 f"The discriminator cannot take the generator's output of shape "
-                f"{tuple(fake.shape)}: {str(error).splitlines()[0] if str(error) else error!r}. "
+                f"{tuple(fake.shape)}{self._extra_input_note()}: {_first_line(error)}. "
                 "Make the discriminator's input shape equal the generator's output shape."
             ) from None
         self._check_logits_shape(logits)
         self.built = True
+
+    def _extra_input_note(self):
+        return ""
 
     @staticmethod
     def _check_logits_shape(logits):
@@ -322,6 +341,7 @@ class GAN(keras.Model):
                 "latent_distribution": self.latent_distribution,
                 "discriminator_steps": self._initial_discriminator_steps,
                 "simultaneous": self.simultaneous,
+                "tricks": [keras.saving.serialize_keras_object(t) for t in self.tricks],
                 "seed": self.seed,
             }
         )
@@ -330,11 +350,18 @@ class GAN(keras.Model):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(
-                config[key], custom_objects=custom_objects
-            )
+        for key in cls._network_config_keys:
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
+        config["tricks"] = [
+            keras.saving.deserialize_keras_object(t, custom_objects=custom_objects)
+            for t in config.get("tricks") or []
+        ]
         return cls(**config)
+
+    _network_config_keys = ("generator", "discriminator")
 
     def get_build_config(self):
         return {"built": bool(self.built)}
@@ -345,9 +372,15 @@ class GAN(keras.Model):
 
     # ----------------------------------------------------------------- metrics
 
+    def extra_metric_names(self):
+        """Names of metrics a subclass logs beyond the losses and tricks' terms."""
+        return []
+
     def _make_metrics(self):
         names = ["d_loss", "g_loss"]
         names += ["p_real", "p_fake"] if self.loss_fn.probabilistic else ["critic_gap"]
+        names += self.extra_metric_names()
+        names += [n for trick in self.tricks for n in trick.term_names]
         self._metric_trackers = {name: self._all_trackers[name] for name in names}
 
     @property
@@ -365,15 +398,27 @@ class GAN(keras.Model):
             trackers["p_fake"].update_state(ops.sigmoid(ops.cast(fake, "float32")))
         else:
             trackers["critic_gap"].update_state(ops.mean(real) - ops.mean(fake))
+        self._update_term_metrics(step.extras.get("d_terms", {}))
 
     def update_generator_metrics(self, g_loss, step):
-        """Updates `g_loss`."""
+        """Updates `g_loss` and the generator's trick terms."""
         self._metric_trackers["g_loss"].update_state(g_loss)
+        self._update_term_metrics(step.extras.get("g_terms", {}))
+
+    def _update_term_metrics(self, terms):
+        for name, value in terms.items():
+            tracker = self._metric_trackers.get(name)
+            if tracker is not None:
+                tracker.update_state(value)
 
     def get_metrics_result(self):
         return {name: tracker.result() for name, tracker in self._metric_trackers.items()}
 
     # ------------------------------------------------------------------- hooks
+
+    def example_step(self, fake):
+        """The `GANStep` used to build the networks on an example batch `fake`."""
+        return GANStep(real=fake, fake=fake, training=False)
 
     def prepare_step(self, data, training):
         """Unpacks a batch (`x`, `(x,)`, `(x, y)` or `(x, y, w)`) into a `GANStep`."""
@@ -409,21 +454,53 @@ class GAN(keras.Model):
         """Runs the generator on `step.z` (conditional models add the labels)."""
         return self.generator(step.z, training=training)
 
-    def discriminate(self, x, step, training):
-        """Runs the discriminator on `x` (conditional models add the labels)."""
+    def discriminate(self, x, step, training, role="real"):
+        """Runs the discriminator on `x` (conditional models add the labels).
+
+        Args:
+            x: A batch of samples.
+            step: The `GANStep` being computed.
+            training: Whether the networks run in training mode.
+            role: What `x` is: `"real"`, `"fake"` (generated), or `"penalty"`
+                (points a trick evaluates the discriminator at). Models with
+                extra discriminator outputs (InfoGAN's Q head) use it to know
+                where to keep them.
+
+        Returns:
+            One logit (or critic score) per sample.
+        """
         return self.discriminator(x, training=training)
 
     def compute_discriminator_loss(self, step):
-        """The discriminator's cost: the objective plus the discriminator's own losses."""
+        """The discriminator's cost: the objective, the tricks' terms and its own losses."""
         loss = self.loss_fn.discriminator_loss(
             ops.cast(step.real_logits, "float32"), ops.cast(step.fake_logits, "float32")
         )
+        loss = self._add_trick_terms(loss, step, "d_terms", "discriminator_terms")
         return self._add_layer_losses(loss, self.discriminator)
 
     def compute_generator_loss(self, step):
-        """The generator's cost: the objective plus the generator's own losses."""
+        """The generator's cost: the objective, the tricks' terms and its own losses."""
         loss = self.loss_fn.generator_loss(ops.cast(step.fake_logits, "float32"))
+        loss = self._add_trick_terms(loss, step, "g_terms", "generator_terms")
         return self._add_layer_losses(loss, self.generator)
+
+    def _add_trick_terms(self, loss, step, key, method):
+        terms = {}
+        for trick in self.tricks:
+            trick_terms = getattr(trick, method)(self, step)
+            for name, value in trick_terms.items():
+                value = ops.cast(value, "float32")
+                terms[name] = value
+                if trick.weight:
+                    loss = loss + trick.weight * value
+        step.extras[key] = terms
+        return loss
+
+    def after_discriminator_update(self):
+        """Runs after each discriminator update: the tricks' `after_discriminator_update`."""
+        for trick in self.tricks:
+            trick.after_discriminator_update(self)
 
     @staticmethod
     def _add_layer_losses(loss, network):
@@ -444,7 +521,7 @@ class GAN(keras.Model):
     def test_step(self, data):
         return get_trainer().test_step(self, data)
 
-    def _check_before_run(self, method, x):
+    def _check_before_run(self, method, x, y=None):
         if not self.compiled or self.d_optimizer is None:
             raise ValueError(
                 f"Call `compile()` before `{method}()`: the GAN needs its two "
@@ -452,9 +529,9 @@ class GAN(keras.Model):
                 "Adam(2e-4, beta_1=0.5) for both players and the non-saturating loss."
             )
         self._check_steps_supported(int(ops.convert_to_numpy(self.discriminator_steps)))
-        self.check_data(x)
+        self.check_data(x, y)
 
-    def check_data(self, x):
+    def check_data(self, x, y=None):
         """Checks that the data's samples have the generator's output shape."""
         sample_shape = _sample_shape_of(x)
         if sample_shape is None:
@@ -469,7 +546,7 @@ class GAN(keras.Model):
             )
 
     def fit(self, x=None, y=None, **kwargs):
-        self._check_before_run("fit", x)
+        self._check_before_run("fit", x, y)
         if hasattr(x, "element_spec"):
             kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
         history = super().fit(x, y, **kwargs)
@@ -507,10 +584,19 @@ class GAN(keras.Model):
                 average.assign(current)
 
     def evaluate(self, x=None, y=None, **kwargs):
-        self._check_before_run("evaluate", x)
+        self._check_before_run("evaluate", x, y)
         return super().evaluate(x, y, **kwargs)
 
     # -------------------------------------------------------------- generation
+
+    def grid_inputs(self, n, seed=0):
+        """Fixed inputs for a grid of `n` samples: `(generate kwargs, rows)`.
+
+        `SampleSaver` draws them once and calls `generate(**kwargs)` each
+        time; conditional models arrange one row per class.
+        """
+        z = ops.convert_to_numpy(self.sample_latent_vectors(n, keras.random.SeedGenerator(seed)))
+        return {"n_or_z": np.asarray(z)}, None
 
     def call(self, inputs, training=False):
         """Generates samples from latent vectors `inputs`, so `predict(z)` works."""
@@ -551,6 +637,38 @@ class GAN(keras.Model):
                 f"received shape {z.shape}. Pass a number of samples or such an array."
             )
         return z
+
+
+def _check_logits_shape_map(scores, name):
+    """A CycleGAN discriminator may return `(batch, 1)`, `(batch,)` or a map of patch scores."""
+    shape = tuple(scores.shape)
+    if len(shape) >= 3 and shape[-1] != 1:
+        raise GANConfigurationError(
+            f"`{name}` must return one score per image or per patch (last axis 1); it "
+            f"returned shape {shape}. End it with a 1-filter convolution or Dense(1)."
+        )
+    if len(shape) == 2 and shape[1] != 1:
+        raise GANConfigurationError(
+            f"`{name}` must return one score per image, shape (batch, 1); it returned {shape}."
+        )
+
+
+def _first_line(error):
+    text = str(error)
+    return text.splitlines()[0] if text else repr(error)
+
+
+def _check_tricks(tricks):
+    from keras_gan.tricks import Trick
+
+    tricks = list(tricks or [])
+    for trick in tricks:
+        if not isinstance(trick, Trick):
+            raise TypeError(
+                "Each of `tricks` must be a `keras_gan.tricks.Trick` instance, e.g. "
+                f"keras_gan.tricks.GradientPenalty(10.0). Received: {trick!r}."
+            )
+    return tricks
 
 
 def _ema_pairs(optimizer, variables):

@@ -33,5 +33,6 @@ class GANStep:
     extras: dict = dataclasses.field(default_factory=dict)
 
     def replace(self, **changes):
-        """Returns a copy with some fields changed."""
+        """Returns a copy with some fields changed (`extras` is copied, not shared)."""
+        changes.setdefault("extras", dict(self.extras))
         return dataclasses.replace(self, **changes)

@@ -9,6 +9,15 @@ from keras_gan.networks.cs231n import (
     mlp_discriminator,
     mlp_generator,
 )
+from keras_gan.networks import conditional
+from keras_gan.networks.conditional import (
+    conditional_dcgan_discriminator,
+    conditional_dcgan_generator,
+    conditional_mlp_discriminator,
+    conditional_mlp_generator,
+)
+from keras_gan.networks.cyclegan import cyclegan_generator, patchgan_discriminator
+from keras_gan.networks.infogan import infogan_mnist_discriminator, infogan_mnist_generator
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator, upsampling_plan
 
 __all__ = [
@@ -21,4 +30,12 @@ __all__ = [
     "dcgan_generator",
     "dcgan_discriminator",
     "upsampling_plan",
+    "conditional_mlp_generator",
+    "conditional_mlp_discriminator",
+    "conditional_dcgan_generator",
+    "conditional_dcgan_discriminator",
+    "infogan_mnist_generator",
+    "infogan_mnist_discriminator",
+    "cyclegan_generator",
+    "patchgan_discriminator",
 ]

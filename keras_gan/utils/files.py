@@ -35,8 +35,17 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield tmp
+        if os.path.exists(tmp):
+            # mkstemp creates the file private (0600); give it the usual mode.
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

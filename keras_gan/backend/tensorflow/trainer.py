@@ -55,11 +55,12 @@ def _discriminator_update(model, step):
     variables = model.discriminator.trainable_variables
     fake = tf.stop_gradient(step.fake)
     with tf.GradientTape() as tape:
-        step.real_logits = model.discriminate(step.real, step, training=True)
-        step.fake_logits = model.discriminate(fake, step, training=True)
+        step.real_logits = model.discriminate(step.real, step, training=True, role="real")
+        step.fake_logits = model.discriminate(fake, step, training=True, role="fake")
         d_loss = model.compute_discriminator_loss(step)
         scaled = _for_gradients(model.d_optimizer, d_loss)
     _minimize(model.d_optimizer, tape, scaled, variables)
+    model.after_discriminator_update()
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
 
@@ -93,7 +94,7 @@ def _alternating(model, step, update_generator):
         with g_tape.stop_recording():
             _discriminator_update(model, step)
         g_step = step.replace()
-        g_step.fake_logits = model.discriminate(step.fake, g_step, training=True)
+        g_step.fake_logits = model.discriminate(step.fake, g_step, training=True, role="fake")
         g_loss = model.compute_generator_loss(g_step)
         scaled = _for_gradients(model.g_optimizer, g_loss)
     g_grads = g_tape.gradient(scaled, g_vars)
@@ -113,8 +114,8 @@ def _simultaneous(model, step, update_generator):
     with tf.GradientTape(persistent=True) as tape:
         step.z = model.sample_latent(step)
         step.fake = model.generate_batch(step, training=True)
-        step.real_logits = model.discriminate(step.real, step, training=True)
-        step.fake_logits = model.discriminate(step.fake, step, training=True)
+        step.real_logits = model.discriminate(step.real, step, training=True, role="real")
+        step.fake_logits = model.discriminate(step.fake, step, training=True, role="fake")
         d_loss = model.compute_discriminator_loss(step)
         g_loss = model.compute_generator_loss(step)
         d_scaled = _for_gradients(model.d_optimizer, d_loss)
@@ -123,6 +124,7 @@ def _simultaneous(model, step, update_generator):
     g_grads = tape.gradient(g_scaled, g_vars)
     del tape
     model.d_optimizer.apply(d_grads, d_vars)
+    model.after_discriminator_update()
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
     _gated(update_generator, _generator_update(model, g_grads, g_vars, g_loss, step))
@@ -168,8 +170,31 @@ def test_step(model, data):
     step = model.prepare_step(data, training=False)
     step.z = model.sample_latent(step)
     step.fake = model.generate_batch(step, training=False)
-    step.real_logits = model.discriminate(step.real, step, training=False)
-    step.fake_logits = model.discriminate(step.fake, step, training=False)
+    step.real_logits = model.discriminate(step.real, step, training=False, role="real")
+    step.fake_logits = model.discriminate(step.fake, step, training=False, role="fake")
     model.update_discriminator_metrics(model.compute_discriminator_loss(step), step)
     model.update_generator_metrics(model.compute_generator_loss(step), step)
     return model.get_metrics_result()
+
+
+def cycle_train_step(model, data):
+    """One CycleGAN step: both generators, then both discriminators on pooled translations.
+
+    The generators' update uses one forward pass of each network per path;
+    the discriminators then see real images and translated images drawn
+    through the image pools (gradient stopped), as in the authors' code.
+    """
+    a, b = model.split_data(data)
+    g_vars = model.generator_variables
+    d_vars = model.discriminator_variables
+    with tf.GradientTape() as g_tape:
+        g_loss, parts, (fake_a, fake_b) = model.generator_losses(a, b, training=True)
+        g_scaled = _for_gradients(model.g_optimizer, g_loss)
+    _minimize(model.g_optimizer, g_tape, g_scaled, g_vars)
+    fake_a, fake_b = tf.stop_gradient(fake_a), tf.stop_gradient(fake_b)
+    with tf.GradientTape() as d_tape:
+        d_loss = model.discriminator_loss(a, b, fake_a, fake_b, training=True)
+        d_scaled = _for_gradients(model.d_optimizer, d_loss)
+    _minimize(model.d_optimizer, d_tape, d_scaled, d_vars)
+    parts["d_loss"] = d_loss
+    return model.update_metrics(parts)

@@ -1,0 +1,15 @@
+"""Sample-quality measures for GANs."""
+
+from keras_gan.metrics.digit_classifier import (
+    build_digit_classifier,
+    digit_classifier_info,
+    digit_feature_extractor,
+    load_digit_classifier,
+)
+
+__all__ = [
+    "build_digit_classifier",
+    "load_digit_classifier",
+    "digit_feature_extractor",
+    "digit_classifier_info",
+]

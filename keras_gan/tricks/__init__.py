@@ -1,0 +1,26 @@
+"""Training tricks that compose with any keras-gan model.
+
+Give them to a model: `GAN(G, D, latent_dim, tricks=[GradientPenalty(10.0)])`.
+Each adds terms to a player's cost (logged under their names) or acts after
+an update, and keeps its state in Keras variables saved with the model.
+"""
+
+from keras_gan.tricks.base import Trick
+from keras_gan.tricks.gradient_penalty import (
+    GradientPenalty,
+    R1Penalty,
+    gradient_penalty,
+    interpolate,
+    r1_penalty,
+)
+from keras_gan.tricks.weight_clipping import WeightClipping
+
+__all__ = [
+    "Trick",
+    "GradientPenalty",
+    "R1Penalty",
+    "WeightClipping",
+    "gradient_penalty",
+    "r1_penalty",
+    "interpolate",
+]

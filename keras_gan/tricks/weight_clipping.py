@@ -1,0 +1,39 @@
+"""WGAN's weight clipping of the critic."""
+
+import keras
+from keras import ops
+
+from keras_gan.tricks.base import Trick
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class WeightClipping(Trick):
+    """Clips every trainable weight of the discriminator to `[-clip_value, clip_value]`.
+
+    Runs after each discriminator update, as in Algorithm 1 of the WGAN
+    paper (clip 0.01), to keep the critic (roughly) Lipschitz.
+
+    Args:
+        clip_value: The bound c of the clipping.
+
+    Reference:
+        Arjovsky et al., "Wasserstein GAN", ICML 2017.
+    """
+
+    def __init__(self, clip_value=0.01, name="weight_clipping", **kwargs):
+        kwargs.pop("weight", None)
+        super().__init__(name=name, **kwargs)
+        clip_value = float(clip_value)
+        if clip_value <= 0:
+            raise ValueError(f"`clip_value` must be > 0. Received: clip_value={clip_value}.")
+        self.clip_value = clip_value
+
+    def after_discriminator_update(self, model):
+        for variable in model.discriminator.trainable_variables:
+            variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("weight", None)
+        config["clip_value"] = self.clip_value
+        return config
