@@ -3,9 +3,11 @@
 import keras
 from keras import ops
 
+from keras_gan.utils.seeds import SavesSeedState
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class ImagePool(keras.layers.Layer):
+class ImagePool(SavesSeedState, keras.layers.Layer):
     """Shows the discriminator a mix of new and previously generated images.
 
     The history buffer of Shrivastava et al. (2017), as CycleGAN uses it

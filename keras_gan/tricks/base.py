@@ -3,9 +3,11 @@
 import keras
 from keras import ops
 
+from keras_gan.utils.seeds import SavesSeedState
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class Trick(keras.layers.Layer):
+class Trick(SavesSeedState, keras.layers.Layer):
     """The base class of training tricks that compose with any keras-gan model.
 
     A trick is given to a model (`GAN(..., tricks=[GradientPenalty(10.0)])`)
@@ -39,6 +41,9 @@ class Trick(keras.layers.Layer):
         if weight < 0:
             raise ValueError(f"A trick's `weight` must be >= 0. Received: weight={weight}.")
         self.weight = weight
+        # A trick has no input-dependent weights: built from the start, so its
+        # state (seed generators, ...) is saved and restored with the model.
+        self.built = True
 
     def discriminator_terms(self, model, step):
         """Extra terms of the discriminator's cost, `{name: unweighted scalar}`."""

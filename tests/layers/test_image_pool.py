@@ -1,0 +1,85 @@
+"""ImagePool against the CycleGAN buffer semantics."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gan.layers import ImagePool
+
+
+def _batch(start, n=4):
+    return np.arange(start, start + n, dtype="float32").reshape(n, 1, 1, 1) * np.ones((n, 2, 2, 1), "float32")
+
+
+def _ids(images):
+    return np.asarray(images)[:, 0, 0, 0].astype(int).tolist()
+
+
+def test_pool_fills_then_passes_through():
+    pool = ImagePool(pool_size=6, seed=0)
+    out = keras.ops.convert_to_numpy(pool(_batch(0), training=True))
+    assert _ids(out) == [0, 1, 2, 3]
+    assert int(pool.count) == 4
+    assert _ids(keras.ops.convert_to_numpy(pool.images))[:4] == [0, 1, 2, 3]
+
+
+def test_full_pool_swaps_about_half_and_returns_stored_images():
+    pool = ImagePool(pool_size=8, seed=1)
+    pool(_batch(0, 8), training=True)  # full: 0..7
+    swapped = passed = 0
+    for step in range(50):
+        new = _batch(100 + 4 * step)
+        before = set(_ids(keras.ops.convert_to_numpy(pool.images)))
+        out = _ids(keras.ops.convert_to_numpy(pool(new, training=True)))
+        after = set(_ids(keras.ops.convert_to_numpy(pool.images)))
+        for returned, fresh in zip(out, _ids(new)):
+            if returned == fresh:
+                passed += 1
+            else:
+                swapped += 1
+                assert returned in before and returned not in after  # it left the pool
+                assert fresh in after  # and the new image took its place
+        assert len(after) == 8
+    assert 0.35 < swapped / (swapped + passed) < 0.65
+
+
+def test_pool_is_inert_at_inference_and_when_disabled():
+    pool = ImagePool(pool_size=4, seed=0)
+    x = _batch(5)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(pool(x, training=False)), x)
+    assert int(pool.count) == 0
+    off = ImagePool(pool_size=0)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(off(x, training=True)), x)
+
+
+def test_pool_state_is_saved_with_a_model(tmp_path):
+    inputs = keras.Input((2, 2, 1))
+    pool = ImagePool(pool_size=5, seed=0)
+    model = keras.Model(inputs, pool(inputs))
+    pool(_batch(10, 3), training=True)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    restored = loaded.layers[-1]
+    assert int(restored.count) == 3
+    assert _ids(keras.ops.convert_to_numpy(restored.images))[:3] == [10, 11, 12]
+
+
+def test_negative_pool_size_is_refused():
+    with pytest.raises(ValueError, match="pool_size"):
+        ImagePool(-1)
+
+
+def test_pool_random_stream_resumes_after_loading(tmp_path):
+    inputs = keras.Input((2, 2, 1))
+    pool = ImagePool(pool_size=4, seed=0)
+    model = keras.Model(inputs, pool(inputs))
+    pool(_batch(0), training=True)
+    pool(_batch(10), training=True)
+    model.save(tmp_path / "m.keras")
+    restored = keras.models.load_model(tmp_path / "m.keras").layers[-1]
+    for step in range(5):
+        x = _batch(100 + 4 * step)
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(pool(x, training=True)),
+            keras.ops.convert_to_numpy(restored(x, training=True)),
+        )
