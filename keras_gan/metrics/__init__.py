@@ -1,5 +1,11 @@
 """Sample-quality measures for GANs."""
 
+from keras_gan.metrics.classification import (
+    conditional_accuracy,
+    majority_vote_accuracy,
+    one_to_one_accuracy,
+    predicted_classes,
+)
 from keras_gan.metrics.digit_classifier import (
     build_digit_classifier,
     digit_classifier_info,
@@ -12,4 +18,8 @@ __all__ = [
     "load_digit_classifier",
     "digit_feature_extractor",
     "digit_classifier_info",
+    "conditional_accuracy",
+    "majority_vote_accuracy",
+    "one_to_one_accuracy",
+    "predicted_classes",
 ]

@@ -4,9 +4,17 @@ Generator: `[z, c]` -> Dense 1024, ReLU, BN -> Dense 7x7x128, ReLU, BN ->
 4x4 stride-2 transposed conv to 14x14x64, ReLU -> to 28x28x1 (tanh here; the
 seed's sigmoid is for [0, 1] pixels). Discriminator and Q
 (`build_discriminator_and_Q`): 4x4 stride-2 conv 64, LeakyReLU -> conv 128,
-LeakyReLU, BN -> Dense 1024, LeakyReLU, BN, shared by the discriminator's
+BN, LeakyReLU -> Dense 1024, BN, LeakyReLU, shared by the discriminator's
 one-logit head and Q's head (Dense 128, BN, LeakyReLU -> Dense q_units).
 `width` scales every layer (1024, 128 and 64 at `width=64`).
+
+One deliberate change from the seed: batch norm comes before the LeakyReLU
+(the InfoGAN paper's order), not after it. The training step runs the
+discriminator on an all-real and an all-generated batch separately; with
+batch norm (in training mode) as the last operation before the linear logit
+head, every batch's mean logit equals the same constant, so the
+discriminator could not tell the two batches apart on average (p_real and
+p_fake were both stuck at 0.500 when we tried the seed's order).
 """
 
 import keras
@@ -66,12 +74,12 @@ def infogan_mnist_discriminator(q_units=12, width=64, input_shape=(28, 28, 1), n
     h = layers.Conv2D(width, 4, strides=2, padding="same")(x)
     h = layers.LeakyReLU(0.2)(h)
     h = layers.Conv2D(2 * width, 4, strides=2, padding="same")(h)
-    h = layers.LeakyReLU(0.2)(h)
     h = layers.BatchNormalization()(h)
+    h = layers.LeakyReLU(0.2)(h)
     h = layers.Flatten()(h)
     h = layers.Dense(16 * width)(h)
-    h = layers.LeakyReLU(0.2)(h)
-    body = layers.BatchNormalization()(h)
+    h = layers.BatchNormalization()(h)
+    body = layers.LeakyReLU(0.2)(h)
     logit = layers.Dense(1, name="logit")(body)
     q = layers.Dense(2 * width)(body)
     q = layers.BatchNormalization()(q)

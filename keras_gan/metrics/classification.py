@@ -1,0 +1,96 @@
+"""Scores of generated samples through a classifier: conditional accuracy, code-class agreement."""
+
+import numpy as np
+
+
+def predicted_classes(images, classifier=None, batch_size=500):
+    """Class predicted by `classifier` (default: the shipped digit classifier) for each image."""
+    if classifier is None:
+        from keras_gan.metrics.digit_classifier import load_digit_classifier
+
+        classifier = load_digit_classifier()
+    probabilities = classifier.predict(np.asarray(images), batch_size=batch_size, verbose=0)
+    return np.asarray(probabilities).argmax(axis=-1)
+
+
+def conditional_accuracy(images, labels, classifier=None):
+    """Share of generated images that `classifier` assigns to the class they were asked for.
+
+    The measure of a conditional GAN: generate images of requested classes,
+    classify them, count agreement.
+
+    Args:
+        images: Generated images.
+        labels: The class each image was generated for.
+        classifier: A Keras classifier (default: the shipped digit classifier).
+
+    Returns:
+        A float in [0, 1].
+    """
+    labels = np.asarray(labels).reshape(-1)
+    return float(np.mean(predicted_classes(images, classifier) == labels))
+
+
+def majority_vote_accuracy(codes, classes):
+    """Accuracy of predicting `classes` from `codes` with each code mapped to its majority class.
+
+    How well an unsupervised categorical code (InfoGAN's) lines up with real
+    classes: each code value is mapped to the class most of its samples show,
+    then the share of samples whose class matches their code's class is
+    returned. With codes independent of classes this is about the largest
+    class share (0.1 for ten balanced classes), the chance level to compare with.
+
+    Args:
+        codes: Integer code value of each sample.
+        classes: Integer class of each sample (e.g. a classifier's prediction).
+
+    Returns:
+        `(accuracy, mapping)`: a float, and a dict code value -> majority class.
+
+    Example:
+
+    >>> majority_vote_accuracy([0, 0, 1, 1], [3, 3, 5, 3])
+    (0.75, {0: 3, 1: 3})
+    """
+    codes = np.asarray(codes).reshape(-1)
+    classes = np.asarray(classes).reshape(-1)
+    mapping, correct = {}, 0
+    for code in np.unique(codes):
+        members = classes[codes == code]
+        values, counts = np.unique(members, return_counts=True)
+        mapping[int(code)] = int(values[counts.argmax()])
+        correct += int(counts.max())
+    return correct / len(codes), mapping
+
+
+def one_to_one_accuracy(codes, classes):
+    """Accuracy of the best one-to-one mapping of code values to classes (Hungarian matching).
+
+    Stricter than `majority_vote_accuracy`: two code values cannot both claim
+    the same class, so a generator that draws one digit for every code scores
+    about `1 / number of codes`, not the share of that digit. The usual
+    clustering accuracy.
+
+    Args:
+        codes: Integer code value of each sample.
+        classes: Integer class of each sample.
+
+    Returns:
+        `(accuracy, mapping)`: a float, and a dict code value -> class.
+
+    Example:
+
+    >>> one_to_one_accuracy([0, 0, 1, 1], [3, 3, 5, 3])
+    (0.75, {0: 3, 1: 5})
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    codes = np.asarray(codes).reshape(-1)
+    classes = np.asarray(classes).reshape(-1)
+    code_values, code_index = np.unique(codes, return_inverse=True)
+    class_values, class_index = np.unique(classes, return_inverse=True)
+    counts = np.zeros((len(code_values), len(class_values)))
+    np.add.at(counts, (code_index, class_index), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = {int(code_values[r]): int(class_values[c]) for r, c in zip(rows, cols)}
+    return float(counts[rows, cols].sum() / len(codes)), mapping

@@ -1,0 +1,79 @@
+"""Learning claims of the variants, measured with the shipped digit classifier (slow)."""
+
+import numpy as np
+import pytest
+
+import keras_gan
+
+
+@pytest.mark.slow
+def test_conditional_gan_generates_the_requested_digit():
+    """Conditional DCGAN (width 32), 15 epochs on the 5,000 digits (about 40 s).
+
+    Measured: 89.6 % of 500 samples (50 per digit) recognized as the requested
+    digit by the shipped classifier (95.8 % accurate on held-out real digits).
+    """
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[2] / "examples" / "conditional_gan_digits.py"
+    spec = importlib.util.spec_from_file_location("cgan_example", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    images, labels = keras_gan.datasets.load_digits(seed=0)
+    gan = example.build(width=32)
+    gan.fit(images, labels, batch_size=64, epochs=15, verbose=0)
+    requested = np.repeat(np.arange(10), 50)
+    accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
+    assert accuracy >= 0.80, accuracy
+
+
+def _example(name):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[2] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_infogan_categorical_code_captures_the_digit_class():
+    """InfoGAN (seed networks at half width), 16 epochs, no labels (about 80 s).
+
+    Measured (seed 0): majority-vote 65.8 % against a chance level of 15.0 %
+    (the largest digit share), one-to-one matching 57.3 % (chance 10 %);
+    the categorical mutual-information bound reached 2.27 of log 10 = 2.30 nats.
+    """
+    example = _example("infogan_digits")
+    images, _ = keras_gan.datasets.load_digits(seed=0)
+    gan = example.build(width=32)
+    history = gan.fit(images, batch_size=64, epochs=16, verbose=0)
+    score = example.code_agreement(gan)
+    assert history.history["categorical_mi"][-1] > 2.0
+    assert score["majority"] >= max(0.4, 2.5 * score["chance"]), score
+    assert score["one_to_one"] >= 0.35, score
+
+
+@pytest.mark.slow
+def test_cyclegan_cycle_reconstruction_error_falls():
+    """2 epochs on 2 x 400 unpaired digits (plain / bold), width 8 (about 20 s).
+
+    Measured: A->B->A error 0.81 -> 0.24 after 3 epochs of 800; the learned
+    A->B map also approaches the true emboldening.
+    """
+    example = _example("cyclegan_digits")
+    a, b, to_b = keras_gan.datasets.load_digit_domains("thicken", seed=0)
+    a, b = a[:400], b[:400]
+    gan = example.build(width=8, residual_blocks=1)
+    probe_a, probe_b = a[:100], b[:100]
+    before = gan.cycle_error(probe_a, probe_b)
+    error_before = np.abs(gan.translate_ab(probe_a) - to_b(probe_a)).mean()
+    history = gan.fit(a, b, batch_size=16, epochs=2, verbose=0)
+    after = gan.cycle_error(probe_a, probe_b)
+    error_after = np.abs(gan.translate_ab(probe_a) - to_b(probe_a)).mean()
+    assert after[0] < 0.5 * before[0] and after[1] < 0.5 * before[1], (before, after)
+    assert history.history["cycle_loss"][-1] < history.history["cycle_loss"][0]
+    assert error_after < 0.6 * error_before, (error_before, error_after)
