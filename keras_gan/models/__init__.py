@@ -6,7 +6,19 @@ from keras_gan.models.dcgan import DCGAN
 from keras_gan.models.gan import GAN
 from keras_gan.models.infogan import InfoGAN
 from keras_gan.models.lsgan import LSGAN
+from keras_gan.models.semi_supervised import SemiSupervisedGAN
 from keras_gan.models.step import GANStep
 from keras_gan.models.wgan import WGAN, WGANGP
 
-__all__ = ["GAN", "DCGAN", "ConditionalGAN", "InfoGAN", "CycleGAN", "LSGAN", "WGAN", "WGANGP", "GANStep"]
+__all__ = [
+    "GAN",
+    "DCGAN",
+    "ConditionalGAN",
+    "InfoGAN",
+    "CycleGAN",
+    "SemiSupervisedGAN",
+    "LSGAN",
+    "WGAN",
+    "WGANGP",
+    "GANStep",
+]

@@ -17,7 +17,12 @@ from keras_gan.networks.cs231n import (
     mlp_generator,
 )
 from keras_gan.networks.cyclegan import cyclegan_generator, patchgan_discriminator
-from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator, upsampling_plan
+from keras_gan.networks.dcgan import (
+    dcgan_discriminator,
+    dcgan_generator,
+    semi_supervised_discriminator,
+    upsampling_plan,
+)
 from keras_gan.networks.infogan import infogan_mnist_discriminator, infogan_mnist_generator
 
 __all__ = [
@@ -38,4 +43,5 @@ __all__ = [
     "infogan_mnist_discriminator",
     "cyclegan_generator",
     "patchgan_discriminator",
+    "semi_supervised_discriminator",
 ]

@@ -118,3 +118,42 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, name="dc
             model.append(layers.Dropout(dropout))
     model += [layers.Flatten(), layers.Dense(1)]
     return keras.Sequential(model, name=name)
+
+
+def semi_supervised_discriminator(image_shape=(28, 28, 1), num_classes=10, width=32, dropout=0.3, noise=0.3,
+                                  feature_units=128, name="semi_supervised_discriminator"):
+    """A K-class discriminator for `SemiSupervisedGAN`: `x -> [class_logits, features]`.
+
+    Gaussian input noise and dropout (the regularization Salimans et al.
+    use), two stride-2 convolutions with LeakyReLU 0.2, a dense feature layer
+    (the features that feature matching compares) and K class logits.
+
+    Args:
+        image_shape: `(height, width, channels)`.
+        num_classes: K.
+        width: Filters of the first convolution (doubled in the second).
+        dropout: Dropout rate after each layer.
+        noise: Standard deviation of the Gaussian noise added to the input
+            during training.
+        feature_units: Width of the feature layer.
+        name: Model name.
+
+    Returns:
+        A functional `keras.Model` with outputs `[logits (batch, K), features (batch, feature_units)]`.
+
+    Example:
+
+    >>> [tuple(o.shape) for o in semi_supervised_discriminator().outputs]
+    [(None, 10), (None, 128)]
+    """
+    x = keras.Input(tuple(image_shape))
+    h = layers.GaussianNoise(noise)(x) if noise else x
+    for filters in (width, 2 * width):
+        h = layers.Conv2D(filters, 4, strides=2, padding="same")(h)
+        h = layers.LeakyReLU(negative_slope=0.2)(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
+    h = layers.Flatten()(h)
+    features = layers.LeakyReLU(negative_slope=0.2, name="features")(layers.Dense(feature_units)(h))
+    logits = layers.Dense(num_classes, name="class_logits")(features)
+    return keras.Model(x, [logits, features], name=name)

@@ -6,28 +6,6 @@ import pytest
 import keras_gan
 
 
-@pytest.mark.slow
-def test_conditional_gan_generates_the_requested_digit():
-    """Conditional DCGAN (width 32), 15 epochs on the 5,000 digits (about 40 s).
-
-    Measured: 89.6 % of 500 samples (50 per digit) recognized as the requested
-    digit by the shipped classifier (95.8 % accurate on held-out real digits).
-    """
-    import importlib.util
-    import pathlib
-
-    path = pathlib.Path(__file__).parents[2] / "examples" / "conditional_gan_digits.py"
-    spec = importlib.util.spec_from_file_location("cgan_example", path)
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
-    images, labels = keras_gan.datasets.load_digits(seed=0)
-    gan = example.build(width=32)
-    gan.fit(images, labels, batch_size=64, epochs=15, verbose=0)
-    requested = np.repeat(np.arange(10), 50)
-    accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
-    assert accuracy >= 0.80, accuracy
-
-
 def _example(name):
     import importlib.util
     import pathlib
@@ -37,6 +15,25 @@ def _example(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.mark.slow
+def test_conditional_gan_generates_the_requested_digit():
+    """Conditional DCGAN (width 32, projection discriminator), 20 epochs of batch 32 (about 55 s).
+
+    Measured with the example's `build(seed=0)`: 92.4 % of 500 samples (50 per
+    digit) recognized as the requested digit by the shipped classifier (95.8 %
+    accurate on held-out real digits); seed 1: 85 % after 10 epochs. The
+    seed's concatenation (label tiled as image channels) learned the labels
+    far more slowly: 40-60 % after 15-20 epochs.
+    """
+    example = _example("conditional_gan_digits")
+    images, labels = keras_gan.datasets.load_digits(seed=0)
+    gan = example.build(width=32)
+    gan.fit(images, labels, batch_size=32, epochs=20, verbose=0)
+    requested = np.repeat(np.arange(10), 50)
+    accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
+    assert accuracy >= 0.80, accuracy
 
 
 @pytest.mark.slow
