@@ -1,5 +1,6 @@
 """Callbacks for GAN training."""
 
+from keras_gan.callbacks.discriminator_steps import DiscriminatorSteps
 from keras_gan.callbacks.sample_saver import SampleSaver
 
-__all__ = ["SampleSaver"]
+__all__ = ["SampleSaver", "DiscriminatorSteps"]

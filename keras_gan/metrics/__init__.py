@@ -6,6 +6,7 @@ from keras_gan.metrics.classification import (
     one_to_one_accuracy,
     predicted_classes,
 )
+from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.digit_classifier import (
     build_digit_classifier,
     digit_classifier_info,
@@ -22,4 +23,5 @@ __all__ = [
     "majority_vote_accuracy",
     "one_to_one_accuracy",
     "predicted_classes",
+    "mode_coverage",
 ]

@@ -132,6 +132,7 @@ class ConditionalGAN(GAN):
         return self.generator([step.z, step.labels], training=training)
 
     def discriminate(self, x, step, training, role="real"):
+        x = self.transform_discriminator_input(x, step, role)
         return self.discriminator([x, step.labels], training=training)
 
     # -------------------------------------------------------------- generation

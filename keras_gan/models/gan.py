@@ -316,6 +316,8 @@ class GAN(keras.Model):
         self.build()
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+        for trick in self.tricks:
+            trick.build_for(self)
 
     def get_compile_config(self):
         if not getattr(self, "_compile_args", None):
@@ -469,7 +471,15 @@ class GAN(keras.Model):
         Returns:
             One logit (or critic score) per sample.
         """
-        return self.discriminator(x, training=training)
+        return self.discriminator(self.transform_discriminator_input(x, step, role), training=training)
+
+    def transform_discriminator_input(self, x, step, role):
+        """Applies the tricks' input transforms (packing, instance noise) to a discriminator input."""
+        for trick in self.tricks:
+            transform = getattr(trick, "transform_discriminator_input", None)
+            if transform is not None:
+                x = transform(self, x, step, role)
+        return x
 
     def compute_discriminator_loss(self, step):
         """The discriminator's cost: the objective, the tricks' terms and its own losses."""
@@ -481,7 +491,10 @@ class GAN(keras.Model):
 
     def compute_generator_loss(self, step):
         """The generator's cost: the objective, the tricks' terms and its own losses."""
-        loss = self.loss_fn.generator_loss(ops.cast(step.fake_logits, "float32"))
+        if any(getattr(trick, "replaces_generator_objective", False) for trick in self.tricks):
+            loss = ops.zeros((), "float32")
+        else:
+            loss = self.loss_fn.generator_loss(ops.cast(step.fake_logits, "float32"))
         loss = self._add_trick_terms(loss, step, "g_terms", "generator_terms")
         return self._add_layer_losses(loss, self.generator)
 
@@ -502,6 +515,11 @@ class GAN(keras.Model):
         for trick in self.tricks:
             trick.after_discriminator_update(self)
 
+    def after_generator_update(self):
+        """Runs after each generator update: the tricks' `after_generator_update`."""
+        for trick in self.tricks:
+            trick.after_generator_update(self)
+
     @staticmethod
     def _add_layer_losses(loss, network):
         extra = network.losses
@@ -510,8 +528,34 @@ class GAN(keras.Model):
         return loss
 
     def generator_update_due(self):
-        """Whether the discriminator update about to run completes a round of k."""
-        return ops.greater_equal(self.d_step_counter + 1, self.discriminator_steps)
+        """Whether the generator updates in this step.
+
+        True when the discriminator update about to run completes a round of
+        k, and no trick's `generator_gate` holds the generator back.
+        """
+        due = ops.greater_equal(self.d_step_counter + 1, self.discriminator_steps)
+        for trick in self.tricks:
+            gate = getattr(trick, "generator_gate", None)
+            if gate is not None:
+                due = ops.logical_and(due, gate(self))
+        return due
+
+    def discriminator_update_gate(self):
+        """None (the discriminator always updates), or a boolean tensor from the tricks' gates."""
+        gates = [trick.discriminator_gate(self) for trick in self.tricks if hasattr(trick, "discriminator_gate")]
+        if not gates:
+            return None
+        gate = gates[0]
+        for other in gates[1:]:
+            gate = ops.logical_and(gate, other)
+        return gate
+
+    def record_step_losses(self, d_loss, g_loss):
+        """Hands the step's losses to tricks that schedule on them."""
+        for trick in self.tricks:
+            record = getattr(trick, "record_losses", None)
+            if record is not None:
+                record(d_loss, g_loss)
 
     # ---------------------------------------------------------------- training
 

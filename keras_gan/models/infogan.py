@@ -219,7 +219,7 @@ class InfoGAN(GAN):
     # ------------------------------------------------------------------- hooks
 
     def discriminate(self, x, step, training, role="real"):
-        outputs = self.discriminator(x, training=training)
+        outputs = self.discriminator(self.transform_discriminator_input(x, step, role), training=training)
         if not isinstance(outputs, (list, tuple)) or len(outputs) != 2:
             raise GANConfigurationError(
                 "InfoGAN's discriminator must return two outputs, `[logit, q]` (Q "

@@ -165,7 +165,7 @@ class SemiSupervisedGAN(GAN):
         return ops.cast(logits, "float32"), ops.cast(features, "float32")
 
     def discriminate(self, x, step, training, role="real"):
-        logits, features = self._outputs(x, training)
+        logits, features = self._outputs(self.transform_discriminator_input(x, step, role), training)
         step.extras[f"features_{role}"] = features
         # log D(x) / (1 - D(x)) = log Z(x): the real-vs-generated logit.
         return ops.logsumexp(logits, axis=-1, keepdims=True)

@@ -5,6 +5,7 @@ Each adds terms to a player's cost (logged under their names) or acts after
 an update, and keeps its state in Keras variables saved with the model.
 """
 
+from keras_gan.tricks.adaptive import TrainLosingPlayer
 from keras_gan.tricks.base import Trick
 from keras_gan.tricks.gradient_penalty import (
     GradientPenalty,
@@ -13,6 +14,10 @@ from keras_gan.tricks.gradient_penalty import (
     interpolate,
     r1_penalty,
 )
+from keras_gan.tricks.feature_matching import FeatureMatching
+from keras_gan.tricks.historical_averaging import HistoricalAveraging
+from keras_gan.tricks.input_transforms import InstanceNoise, Packing
+from keras_gan.tricks.orthogonal import OrthogonalRegularization, orthogonal_penalty
 from keras_gan.tricks.weight_clipping import WeightClipping
 
 __all__ = [
@@ -20,6 +25,13 @@ __all__ = [
     "GradientPenalty",
     "R1Penalty",
     "WeightClipping",
+    "FeatureMatching",
+    "HistoricalAveraging",
+    "OrthogonalRegularization",
+    "Packing",
+    "InstanceNoise",
+    "TrainLosingPlayer",
+    "orthogonal_penalty",
     "gradient_penalty",
     "r1_penalty",
     "interpolate",

@@ -17,8 +17,12 @@ class Trick(SavesSeedState, keras.layers.Layer):
     - `discriminator_terms(model, step)`: extra terms of the discriminator's
       cost, computed inside its gradient tape;
     - `generator_terms(model, step)`: extra terms of the generator's cost;
-    - `after_discriminator_update(model)`: runs after each discriminator
-      update (weight clipping, say).
+    - `after_discriminator_update(model)` and `after_generator_update(model)`:
+      run after each update of that player (weight clipping, running averages);
+    - `transform_discriminator_input(model, x, step, role)` (optional): changes
+      what the discriminator sees (packing, instance noise);
+    - `build_for(model)`: creates state that depends on the networks, at
+      `compile()`.
 
     Each term is returned unweighted in a dict `{name: scalar}`; the model adds
     `weight * term` to the player's cost and logs the unweighted term under
@@ -55,6 +59,12 @@ class Trick(SavesSeedState, keras.layers.Layer):
 
     def after_discriminator_update(self, model):
         """Runs after every discriminator update."""
+
+    def after_generator_update(self, model):
+        """Runs after every generator update."""
+
+    def build_for(self, model):
+        """Creates state that depends on the model's networks; called by `model.compile()`."""
 
     def call(self, inputs):  # a trick is not applied to tensors directly
         return inputs

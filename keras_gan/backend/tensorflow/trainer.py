@@ -59,10 +59,22 @@ def _discriminator_update(model, step):
         step.fake_logits = model.discriminate(fake, step, training=True, role="fake")
         d_loss = model.compute_discriminator_loss(step)
         scaled = _for_gradients(model.d_optimizer, d_loss)
-    _minimize(model.d_optimizer, tape, scaled, variables)
-    model.after_discriminator_update()
+    grads = tape.gradient(scaled, variables)
+    _apply_discriminator(model, grads, variables)
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
+    return d_loss
+
+
+def _apply_discriminator(model, grads, variables):
+    """Applies the discriminator's update, under `tf.cond` only if a trick gates it."""
+
+    def apply():
+        model.d_optimizer.apply(grads, variables)
+        model.after_discriminator_update()
+
+    gate = None if tf.distribute.has_strategy() else model.discriminator_update_gate()
+    _gated(gate, apply)
 
 
 def _generator_update(model, grads, variables, g_loss, step):
@@ -70,6 +82,7 @@ def _generator_update(model, grads, variables, g_loss, step):
 
     def apply():
         model.g_optimizer.apply(grads, variables)
+        model.after_generator_update()
         model.d_step_counter.assign(0)
         model.update_generator_metrics(g_loss, step)
 
@@ -92,12 +105,13 @@ def _alternating(model, step, update_generator):
         step.z = model.sample_latent(step)
         step.fake = model.generate_batch(step, training=True)
         with g_tape.stop_recording():
-            _discriminator_update(model, step)
+            d_loss = _discriminator_update(model, step)
         g_step = step.replace()
         g_step.fake_logits = model.discriminate(step.fake, g_step, training=True, role="fake")
         g_loss = model.compute_generator_loss(g_step)
         scaled = _for_gradients(model.g_optimizer, g_loss)
     g_grads = g_tape.gradient(scaled, g_vars)
+    model.record_step_losses(d_loss, g_loss)
     _gated(update_generator, _generator_update(model, g_grads, g_vars, g_loss, g_step))
 
 
@@ -123,10 +137,10 @@ def _simultaneous(model, step, update_generator):
     d_grads = tape.gradient(d_scaled, d_vars)
     g_grads = tape.gradient(g_scaled, g_vars)
     del tape
-    model.d_optimizer.apply(d_grads, d_vars)
-    model.after_discriminator_update()
+    _apply_discriminator(model, d_grads, d_vars)
     model.d_step_counter.assign_add(1)
     model.update_discriminator_metrics(d_loss, step)
+    model.record_step_losses(d_loss, g_loss)
     _gated(update_generator, _generator_update(model, g_grads, g_vars, g_loss, step))
 
 

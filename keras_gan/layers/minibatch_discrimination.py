@@ -1,0 +1,90 @@
+"""`MinibatchDiscrimination`: lets the discriminator compare a sample with the rest of its batch."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class MinibatchDiscrimination(keras.layers.Layer):
+    """Minibatch discrimination (Salimans et al., 2016, Section 3.2).
+
+    For features `f(x_i)` in R^A (the input, flattened), a learned tensor `T`
+    in R^{A x B x C} gives `M_i = f(x_i) T` in R^{B x C}. For each of the B
+    kernels, `c_b(x_i, x_j) = exp(-||M_{i,b} - M_{j,b}||_1)` and
+    `o(x_i)_b = sum_{j != i} c_b(x_i, x_j)`. The output is
+    `[f(x_i), o(x_i)]` in R^{A + B}: a discriminator can see that a batch of
+    generated samples is too alike (mode collapse). A sample's distance to
+    itself is excluded, as in the reference implementation (which adds 1e6
+    to the diagonal before the exponential).
+
+    Args:
+        num_kernels: B, the number of kernels (output features added).
+        kernel_dim: C, the dimension of each kernel's projection.
+        kernel_initializer: Initializer of `T` (normal, stddev 0.05, as the
+            reference implementation).
+
+    Input shape:
+        `(batch, ...)`; flattened to `(batch, A)`.
+
+    Output shape:
+        `(batch, A + num_kernels)`.
+
+    Example:
+
+    >>> layer = MinibatchDiscrimination(num_kernels=5, kernel_dim=3)
+    >>> tuple(layer(np.zeros((4, 8), "float32")).shape)
+    (4, 13)
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
+    """
+
+    def __init__(self, num_kernels=100, kernel_dim=5, kernel_initializer=None, **kwargs):
+        super().__init__(**kwargs)
+        self.num_kernels = int(num_kernels)
+        self.kernel_dim = int(kernel_dim)
+        if self.num_kernels < 1 or self.kernel_dim < 1:
+            raise ValueError(
+                f"`num_kernels` and `kernel_dim` must be >= 1. Received: {num_kernels}, {kernel_dim}."
+            )
+        self.kernel_initializer = keras.initializers.get(
+            kernel_initializer or keras.initializers.RandomNormal(stddev=0.05)
+        )
+
+    def build(self, input_shape):
+        features = 1
+        for d in input_shape[1:]:
+            if d is None:
+                raise ValueError(f"MinibatchDiscrimination needs a known feature size; got input shape {input_shape}.")
+            features *= int(d)
+        self.features = features
+        self.kernel = self.add_weight(
+            shape=(features, self.num_kernels * self.kernel_dim),
+            initializer=self.kernel_initializer,
+            name="kernel",
+        )
+
+    def call(self, inputs):
+        x = ops.reshape(inputs, (-1, self.features))
+        m = ops.reshape(ops.matmul(x, self.kernel), (-1, self.num_kernels, self.kernel_dim))
+        # Pairwise L1 distances per kernel: (N, N, B).
+        distances = ops.sum(ops.abs(ops.expand_dims(m, 1) - ops.expand_dims(m, 0)), axis=-1)
+        n = ops.shape(x)[0]
+        others = 1.0 - ops.expand_dims(ops.eye(n, dtype=distances.dtype), -1)
+        o = ops.sum(ops.exp(-distances) * others, axis=1)
+        return ops.concatenate([x, o], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        features = 1
+        for d in input_shape[1:]:
+            features *= int(d)
+        return (input_shape[0], features + self.num_kernels)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "num_kernels": self.num_kernels,
+            "kernel_dim": self.kernel_dim,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        })
+        return config

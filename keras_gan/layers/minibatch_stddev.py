@@ -1,0 +1,65 @@
+"""`MinibatchStandardDeviation` (ProGAN): the batch's variety as an extra feature map."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class MinibatchStandardDeviation(keras.layers.Layer):
+    """Appends the minibatch standard deviation as one more channel (Karras et al., 2018).
+
+    The batch is split into groups of `group_size` samples; within each
+    group, the standard deviation of every feature over the group's samples
+    is averaged over all features and positions into one number, which is
+    appended as a constant channel to every sample of the group. Generated
+    batches with too little variety then stand out to the discriminator.
+
+    Args:
+        group_size: Samples per group (4 in ProGAN). The batch size must be
+            divisible by it; a batch smaller than the group forms one group.
+        epsilon: Added to the variance before the square root.
+
+    Input shape:
+        `(batch, height, width, channels)` or `(batch, features)`.
+
+    Output shape:
+        One more channel (or feature).
+
+    Example:
+
+    >>> tuple(MinibatchStandardDeviation(2)(np.zeros((4, 3, 3, 2), "float32")).shape)
+    (4, 3, 3, 3)
+
+    Reference:
+        Karras et al., "Progressive Growing of GANs for Improved Quality,
+        Stability, and Variation", ICLR 2018.
+    """
+
+    def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
+        if self.group_size < 1:
+            raise ValueError(f"`group_size` must be >= 1. Received: {group_size}.")
+        self.epsilon = float(epsilon)
+
+    def call(self, inputs):
+        x = ops.cast(inputs, "float32")
+        batch = ops.shape(x)[0]
+        group = ops.minimum(self.group_size, batch)
+        feature_shape = tuple(x.shape[1:])
+        grouped = ops.reshape(x, (group, -1) + feature_shape)  # sample j of group g at [j, g]
+        variance = ops.mean(ops.square(grouped - ops.mean(grouped, axis=0, keepdims=True)), axis=0)
+        std = ops.sqrt(variance + self.epsilon)
+        per_group = ops.mean(ops.reshape(std, (ops.shape(std)[0], -1)), axis=1)  # (groups,)
+        per_sample = ops.tile(per_group, (group,))  # row r belongs to group r % groups
+        shape = (-1,) + (1,) * (len(feature_shape) - 1) + (1,)
+        extra = ops.ones_like(x[..., :1]) * ops.reshape(per_sample, shape)
+        return ops.cast(ops.concatenate([x, extra], axis=-1), inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"group_size": self.group_size, "epsilon": self.epsilon})
+        return config

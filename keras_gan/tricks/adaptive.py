@@ -1,0 +1,70 @@
+"""Train only the player that is losing: thresholds on the last step's losses."""
+
+import keras
+from keras import ops
+
+from keras_gan.tricks.base import Trick
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class TrainLosingPlayer(Trick):
+    """Skips the update of a player that is winning comfortably (the DCGAN notes' scheduling).
+
+    "The most intuitive way to enforce a Nash equilibrium is to only update
+    the current worst of the two networks at each iteration." After each
+    step the players' losses are kept in Keras variables; at the next step,
+    the discriminator's update is skipped when its last loss was below
+    `discriminator_threshold` (it separates real from generated too well),
+    and the generator's when its last loss was below `generator_threshold`
+    (it fools the discriminator too well). Otherwise both update. The
+    defaults suit the cross-entropy objectives (a non-saturating
+    `g_loss < 0.3` means `D(G(z)) > 0.74`). Logged: `d_updates` and
+    `g_updates`, the share of steps in which each player updated.
+
+    The gates are evaluated inside the compiled step, so changing the
+    thresholds (`trick.discriminator_threshold.assign(...)`) does not retrace.
+
+    Args:
+        discriminator_threshold: Skip the discriminator's update below this loss.
+        generator_threshold: Skip the generator's update below this loss.
+    """
+
+    term_names = ("d_updates", "g_updates")
+
+    def __init__(self, discriminator_threshold=0.3, generator_threshold=0.3, name="train_losing_player", **kwargs):
+        kwargs.pop("weight", None)
+        super().__init__(weight=0.0, name=name, **kwargs)
+        self._thresholds = (float(discriminator_threshold), float(generator_threshold))
+        self.discriminator_threshold = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self._thresholds[0]), trainable=False,
+            name="discriminator_threshold")
+        self.generator_threshold = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self._thresholds[1]), trainable=False,
+            name="generator_threshold")
+        # Large initial losses: both players update at the first step.
+        self.last_d_loss = self.add_weight(shape=(), initializer=keras.initializers.Constant(1e9),
+                                           trainable=False, name="last_d_loss")
+        self.last_g_loss = self.add_weight(shape=(), initializer=keras.initializers.Constant(1e9),
+                                           trainable=False, name="last_g_loss")
+
+    def discriminator_gate(self, model):
+        return ops.greater_equal(self.last_d_loss, self.discriminator_threshold)
+
+    def generator_gate(self, model):
+        return ops.greater_equal(self.last_g_loss, self.generator_threshold)
+
+    def discriminator_terms(self, model, step):
+        return {"d_updates": ops.cast(self.discriminator_gate(model), "float32")}
+
+    def generator_terms(self, model, step):
+        return {"g_updates": ops.cast(self.generator_gate(model), "float32")}
+
+    def record_losses(self, d_loss, g_loss):
+        self.last_d_loss.assign(ops.cast(d_loss, "float32"))
+        self.last_g_loss.assign(ops.cast(g_loss, "float32"))
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("weight", None)
+        config.update({"discriminator_threshold": self._thresholds[0], "generator_threshold": self._thresholds[1]})
+        return config

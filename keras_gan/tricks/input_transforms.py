@@ -1,0 +1,113 @@
+"""Tricks that change what the discriminator sees: PacGAN packing and instance noise."""
+
+import keras
+from keras import ops
+
+from keras_gan.errors import GANConfigurationError
+from keras_gan.tricks.base import Trick
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Packing(Trick):
+    """PacGAN: the discriminator judges packs of m samples at once (Lin et al., 2018).
+
+    Every batch the discriminator sees (real, generated, penalty points) is
+    cut into packs of `m` consecutive samples, concatenated along the last
+    (channel or feature) axis; the discriminator returns one logit per pack.
+    A pack of generated samples that are too alike is easy to spot, which
+    penalizes mode collapse. Build the discriminator for `m` times the
+    channels (a `(28, 28, 1)` image gives `(28, 28, m)` packs). The batch
+    size must be a multiple of `m` (the last partial batch of an epoch is
+    refused: pass `drop_remainder=True` or choose the batch size accordingly).
+
+    Args:
+        m: Samples per pack (PacGAN2 to PacGAN4 in the paper).
+
+    Reference:
+        Lin et al., "PacGAN: The power of two samples in generative
+        adversarial networks", NeurIPS 2018.
+    """
+
+    def __init__(self, m=2, name="packing", **kwargs):
+        kwargs.pop("weight", None)
+        super().__init__(name=name, **kwargs)
+        self.m = int(m)
+        if self.m < 1:
+            raise ValueError(f"`m` must be >= 1. Received: m={m}.")
+
+    def transform_discriminator_input(self, model, x, step, role):
+        shape = tuple(x.shape[1:])
+        batch = x.shape[0]
+        if batch is not None and batch % self.m:
+            raise GANConfigurationError(
+                f"Packing(m={self.m}) needs batches of a multiple of {self.m} samples; got {batch}. "
+                "Choose the batch size accordingly (and drop the last partial batch)."
+            )
+        packs = ops.reshape(x, (-1, self.m) + shape)  # (B/m, m, ..., C)
+        rank = len(shape)
+        order = (0,) + tuple(range(2, rank + 1)) + (1, rank + 1)  # (B/m, ..., m, C)
+        packs = ops.transpose(packs, order)
+        return ops.reshape(packs, (-1,) + shape[:-1] + (shape[-1] * self.m,))
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("weight", None)
+        config["m"] = self.m
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class InstanceNoise(Trick):
+    """Gaussian noise on every input of the discriminator, annealed to 0 (Sonderby et al., 2017).
+
+    Real and generated samples both get `N(0, sigma_t^2)` noise, so their
+    distributions overlap and the discriminator cannot separate them
+    perfectly early on. `sigma_t` decays linearly from `stddev` to 0 over
+    `anneal_steps` discriminator updates (0: constant). The update count is a
+    Keras variable, saved with the model. Logged as `instance_noise` (the
+    current sigma).
+
+    Args:
+        stddev: Initial standard deviation.
+        anneal_steps: Discriminator updates over which sigma reaches 0.
+        seed: Seed of the noise.
+
+    Reference:
+        Sonderby et al., "Amortised MAP Inference for Image Super-resolution", ICLR 2017.
+    """
+
+    term_names = ("instance_noise",)
+
+    def __init__(self, stddev=0.1, anneal_steps=0, seed=None, name="instance_noise", **kwargs):
+        kwargs.pop("weight", None)
+        super().__init__(weight=0.0, name=name, **kwargs)
+        self.stddev = float(stddev)
+        self.anneal_steps = int(anneal_steps)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.updates = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32",
+                                       name="updates")
+
+    def sigma(self):
+        if self.anneal_steps <= 0:
+            return ops.convert_to_tensor(self.stddev, "float32")
+        fraction = ops.maximum(0.0, 1.0 - self.updates / float(self.anneal_steps))
+        return self.stddev * fraction
+
+    def transform_discriminator_input(self, model, x, step, role):
+        if not step.training:
+            return x
+        noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
+        return x + ops.cast(self.sigma() * noise, x.dtype)
+
+    def discriminator_terms(self, model, step):
+        return {"instance_noise": self.sigma()}
+
+    def after_discriminator_update(self, model):
+        self.updates.assign_add(1.0)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("weight", None)
+        config.update({"stddev": self.stddev, "anneal_steps": self.anneal_steps, "seed": self.seed})
+        return config

@@ -1,0 +1,60 @@
+"""DiscriminatorSteps: schedules of k, without retracing the step."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from keras_gan.callbacks import DiscriminatorSteps
+
+
+def count_traces(gan):
+    traces = []
+    original = gan.train_step
+
+    def counting(data):
+        traces.append(1)
+        return original(data)
+
+    gan.train_step = counting
+    return traces
+
+
+def test_epoch_schedule_changes_k_without_retracing(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile()
+    traces = count_traces(gan)
+    schedule = DiscriminatorSteps(lambda epoch: [1, 2, 4][epoch])
+    gan.fit(tiny_data, batch_size=8, epochs=3, verbose=0, callbacks=[schedule])  # 8 steps per epoch
+    assert schedule.history == [(0, 1), (1, 2), (2, 4)]
+    assert int(gan.d_optimizer.iterations) == 24
+    assert int(gan.g_optimizer.iterations) == 8 + 4 + 2
+    assert len(traces) == 1
+
+
+def test_wgan_schedule_uses_100_critic_steps_for_the_first_25_generator_steps():
+    schedule = DiscriminatorSteps("wgan", k=5)
+    assert [schedule.wgan_steps(g) for g in (0, 24, 25, 499, 500, 501)] == [100, 100, 5, 5, 100, 5]
+
+
+def test_wgan_schedule_in_training(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile(loss="wasserstein")
+    data = np.concatenate([tiny_data] * 4)  # 256 samples, 64 steps of 4
+    gan.fit(data, batch_size=4, verbose=0, callbacks=[DiscriminatorSteps("wgan")])
+    assert int(gan.d_optimizer.iterations) == 64
+    assert int(gan.g_optimizer.iterations) == 0  # still in the first round of 100
+    assert int(gan.discriminator_steps) == 100
+
+
+def test_bad_schedule_is_refused():
+    with pytest.raises(ValueError, match="function of the epoch"):
+        DiscriminatorSteps("sometimes")
+
+
+def test_constant_schedule(make_gan, tiny_data):
+    gan = make_gan()
+    gan.compile()
+    gan.fit(tiny_data, batch_size=8, verbose=0, callbacks=[DiscriminatorSteps(4)])
+    assert (int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)) == (8, 2)
+    assert isinstance(keras_gan.callbacks.DiscriminatorSteps(2), keras.callbacks.Callback)
