@@ -1,6 +1,7 @@
 """Callbacks for GAN training."""
 
 from keras_gan.callbacks.discriminator_steps import DiscriminatorSteps
+from keras_gan.callbacks.divergence import StopOnDivergence, TrainingDivergedError
 from keras_gan.callbacks.sample_saver import SampleSaver
 
-__all__ = ["SampleSaver", "DiscriminatorSteps"]
+__all__ = ["SampleSaver", "DiscriminatorSteps", "StopOnDivergence", "TrainingDivergedError"]

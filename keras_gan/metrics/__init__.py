@@ -6,13 +6,13 @@ from keras_gan.metrics.classification import (
     one_to_one_accuracy,
     predicted_classes,
 )
-from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.digit_classifier import (
     build_digit_classifier,
     digit_classifier_info,
     digit_feature_extractor,
     load_digit_classifier,
 )
+from keras_gan.metrics.mode_coverage import mode_coverage
 
 __all__ = [
     "build_digit_classifier",

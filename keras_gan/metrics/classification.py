@@ -9,7 +9,16 @@ def predicted_classes(images, classifier=None, batch_size=500):
         from keras_gan.metrics.digit_classifier import load_digit_classifier
 
         classifier = load_digit_classifier()
-    probabilities = classifier.predict(np.asarray(images), batch_size=batch_size, verbose=0)
+    images = np.asarray(images)
+    expected = getattr(classifier, "input_shape", None)
+    if isinstance(expected, tuple) and len(expected) == images.ndim and tuple(expected[1:]) != images.shape[1:]:
+        from keras_gan.errors import GANConfigurationError
+
+        raise GANConfigurationError(
+            f"The classifier takes images of shape {tuple(expected[1:])}; received images of shape "
+            f"{images.shape[1:]}. Resize them, or give a classifier for this image shape."
+        )
+    probabilities = classifier.predict(images, batch_size=batch_size, verbose=0)
     return np.asarray(probabilities).argmax(axis=-1)
 
 

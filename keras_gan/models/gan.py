@@ -314,10 +314,24 @@ class GAN(keras.Model):
         )
         self._make_metrics()
         self.build()
+        self._warn_if_discriminator_squashes()
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
         for trick in self.tricks:
             trick.build_for(self)
+
+    def _warn_if_discriminator_squashes(self):
+        if _output_range(self.discriminator) == (0.0, 1.0):
+            import warnings
+
+            warnings.warn(
+                "The discriminator ends with a sigmoid, but keras-gan's objectives take logits "
+                f"(the {self.loss_fn.name} loss applies the sigmoid itself, stably). Remove the "
+                "final sigmoid activation (end with Dense(1)), or the model learns from "
+                "sigmoid(sigmoid(.)) and saturates.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def get_compile_config(self):
         if not getattr(self, "_compile_args", None):
@@ -576,7 +590,8 @@ class GAN(keras.Model):
         self.check_data(x, y)
 
     def check_data(self, x, y=None):
-        """Checks that the data's samples have the generator's output shape."""
+        """Checks the data before training: sample shape, finite float values, scale."""
+        _check_values(x, _output_range(self.generator))
         sample_shape = _sample_shape_of(x)
         if sample_shape is None:
             return
@@ -589,10 +604,25 @@ class GAN(keras.Model):
                 "its number of upsampling layers and channels)."
             )
 
-    def fit(self, x=None, y=None, **kwargs):
+    def fit(self, x=None, y=None, stop_on_divergence=True, **kwargs):
+        """Trains the GAN; Keras's `fit`, plus checks and a divergence guard.
+
+        Before any step runs, checks that the model is compiled and that the
+        data fits the networks. With `stop_on_divergence` (default), a
+        `keras_gan.callbacks.StopOnDivergence` is added (unless `callbacks`
+        already holds one): a NaN or Inf loss stops training with a message
+        naming the step and the player, and the last good weights are restored.
+        """
         self._check_before_run("fit", x, y)
         if hasattr(x, "element_spec"):
             kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
+        if stop_on_divergence:
+            from keras_gan.callbacks.divergence import StopOnDivergence
+
+            callbacks = list(kwargs.get("callbacks") or [])
+            if not any(isinstance(c, StopOnDivergence) for c in callbacks):
+                callbacks.append(StopOnDivergence())
+            kwargs["callbacks"] = callbacks
         history = super().fit(x, y, **kwargs)
         # As Keras does for `model.optimizer`: an optimizer with `use_ema=True`
         # leaves its moving average of the weights in the network.
@@ -729,6 +759,82 @@ def _ema_pairs(optimizer, variables):
         if index < len(averages) and averages[index] is not None:
             pairs.append((variable, averages[index]))
     return pairs
+
+
+def _first_array(x):
+    """A NumPy view of the data (an array, a tuple's first array, or a dataset's first batch)."""
+    if isinstance(x, (tuple, list)) and x:
+        return _first_array(x[0])
+    if hasattr(x, "element_spec"):
+        for batch in x.take(1):
+            return _first_array(batch)
+        raise GANConfigurationError(
+            "The dataset yields no batches: check its source, filters and `take`/`skip`, and that "
+            "`batch(..., drop_remainder=True)` leaves at least one full batch."
+        )
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "numpy") and hasattr(x, "dtype"):
+        return np.asarray(x)
+    return None
+
+
+_BOUNDED_ACTIVATIONS = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+
+
+def _output_range(network):
+    """The output range of a network ending in tanh or sigmoid (through reshapes), else None."""
+    layers = getattr(network, "layers", None)
+    if not layers:
+        return None
+    for layer in reversed(layers):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return _BOUNDED_ACTIVATIONS.get(getattr(activation, "__name__", ""))
+        if isinstance(layer, keras.Model):
+            return _output_range(layer)
+        if not isinstance(layer, (keras.layers.Reshape, keras.layers.Flatten, keras.layers.Cropping2D)):
+            return None
+    return None
+
+
+def _check_values(x, output_range=None):
+    """Refuses integer, NaN or Inf data; warns about data outside a bounded generator's range."""
+    import warnings
+
+    array = _first_array(x)
+    if array is None or array.size == 0:
+        if array is not None:
+            raise GANConfigurationError("The data holds no samples.")
+        return
+    if np.issubdtype(array.dtype, np.integer) or array.dtype == bool:
+        raise GANConfigurationError(
+            f"The data is of integer type ({array.dtype}); GANs train on floats scaled like the "
+            "generator's output. Convert it, e.g. images.astype('float32') / 127.5 - 1 for a tanh "
+            "generator (keras_gan.datasets.load does this)."
+        )
+    if not np.issubdtype(array.dtype, np.floating):
+        return
+    sample = array if array.size <= 10_000_000 else array[: max(1, len(array) // 10)]
+    if not np.all(np.isfinite(sample)):
+        bad = int(np.size(sample) - np.count_nonzero(np.isfinite(sample)))
+        raise GANConfigurationError(
+            f"The data contains {bad} NaN or Inf values; training on them makes every loss NaN. "
+            "Remove or replace them (e.g. np.nan_to_num) before `fit`."
+        )
+    if output_range is None:
+        return
+    low, high = float(np.min(sample)), float(np.max(sample))
+    bottom, top = output_range
+    margin = 0.05 * (top - bottom)
+    if high > top + margin or low < bottom - margin:
+        warnings.warn(
+            f"The data ranges over [{low:g}, {high:g}], but the generator's output layer can only "
+            f"produce [{bottom:g}, {top:g}]. Scale the data to that range (images: x / 127.5 - 1 "
+            "for tanh, x / 255 for sigmoid), or change the generator's output activation.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _sample_shape_of(x):

@@ -7,6 +7,7 @@ an update, and keeps its state in Keras variables saved with the model.
 
 from keras_gan.tricks.adaptive import TrainLosingPlayer
 from keras_gan.tricks.base import Trick
+from keras_gan.tricks.feature_matching import FeatureMatching
 from keras_gan.tricks.gradient_penalty import (
     GradientPenalty,
     R1Penalty,
@@ -14,7 +15,6 @@ from keras_gan.tricks.gradient_penalty import (
     interpolate,
     r1_penalty,
 )
-from keras_gan.tricks.feature_matching import FeatureMatching
 from keras_gan.tricks.historical_averaging import HistoricalAveraging
 from keras_gan.tricks.input_transforms import InstanceNoise, Packing
 from keras_gan.tricks.orthogonal import OrthogonalRegularization, orthogonal_penalty
