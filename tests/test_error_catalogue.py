@@ -134,7 +134,8 @@ def test_unscaled_images_warn():
 
 
 def test_sigmoid_discriminator_with_a_logit_loss_warns():
-    d = keras.Sequential([keras.Input(SAMPLE_SHAPE), keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid")])
+    d = keras.Sequential([keras.Input(SAMPLE_SHAPE), keras.layers.Flatten(),
+                          keras.layers.Dense(1, activation="sigmoid")])
     with pytest.warns(UserWarning, match=r"ends with a sigmoid.*take logits"):
         keras_gan.models.GAN(tiny_generator(), d, LATENT_DIM).compile()
 
