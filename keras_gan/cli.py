@@ -108,6 +108,9 @@ def build_parser():
     train.add_argument("--sample-every", type=_positive_int, default=DEFAULTS["sample_every"],
                        help="save a sample grid every N epochs")
     train.add_argument("--out", default=None, help="output folder (default runs/<timestamp>)")
+    train.add_argument("--resume", default=None, metavar="RUN_DIR",
+                       help="continue an interrupted run from its last end-of-epoch backup, with "
+                            "the run's own settings")
     train.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1)
 
     sample = commands.add_parser("sample", allow_abbrev=False, help="generate a grid of samples from a saved model")
@@ -163,17 +166,29 @@ def train(args):
     from keras_gan.plotting import plot_history
     from keras_gan.utils.files import atomic_path
 
+    if args.resume:
+        args = _resumed_args(args)
     out = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(out, exist_ok=True)
+    settings = {k: v for k, v in vars(args).items() if k not in ("command", "resume", "verbose")}
+    settings["out"] = out
+    with atomic_path(os.path.join(out, "run.json")) as tmp, open(tmp, "w") as f:
+        json.dump(settings, f, indent=1)
     keras.utils.set_random_seed(args.seed)
     data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
     image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
+    if args.steps_per_epoch:
+        data = data.repeat()  # epochs of a fixed number of steps, across passes over the data
     gan = _build_model(args, image_shape)
     print(f"keras-gan: training a {args.model.upper()} on {args.dataset!r} "
           f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {args.epochs} epochs; "
           f"output in {out}", flush=True)
-    callbacks = [SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every,
-                             seed=args.seed)]
+    # An end-of-epoch backup (weights, both optimizers, the latent stream): a killed run
+    # continues with `keras-gan train --resume <out>` as if it had never stopped.
+    backup = keras.callbacks.BackupAndRestore(os.path.join(out, "backup"), save_freq="epoch",
+                                              double_checkpoint=True, delete_checkpoint=True)
+    callbacks = [backup, SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every,
+                                     seed=args.seed)]
     history = gan.fit(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                       callbacks=callbacks, verbose=args.verbose)
     plot_history(history, os.path.join(out, "losses.png"))
@@ -187,6 +202,24 @@ def train(args):
     print(f"keras-gan: done. Final samples: {final}; losses: {os.path.join(out, 'losses.png')}; "
           f"models: {os.path.join(out, 'gan.keras')}, {os.path.join(out, 'generator.keras')}")
     return out
+
+
+def _resumed_args(args):
+    """The settings of the run in `args.resume`, to continue it."""
+    path = os.path.join(args.resume, "run.json")
+    if not os.path.isfile(path):
+        raise CLIError(f"cannot resume {args.resume}: no run.json there (is it a keras-gan train output folder?)")
+    if not os.path.isdir(os.path.join(args.resume, "backup")):
+        raise CLIError(f"cannot resume {args.resume}: it has no backup (the run finished, or never "
+                       "completed an epoch); start a new run instead")
+    with open(path) as f:
+        settings = json.load(f)
+    resumed = argparse.Namespace(**vars(args))
+    for key, value in settings.items():
+        setattr(resumed, key, value)
+    resumed.out = args.resume
+    print(f"keras-gan: resuming {args.resume} from its last completed epoch", flush=True)
+    return resumed
 
 
 def load_generator(path):

@@ -6,6 +6,7 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 from PIL import Image
 
 from keras_gan import cli
@@ -67,3 +68,35 @@ def test_entry_point_exit_status():
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("keras-gan")]
     assert lines == ["keras-gan: error: argument --batch-size: expected a positive integer, got 0"]
+
+
+def test_resume_needs_a_run_folder_with_a_backup(capsys, tmp_path):
+    assert "no run.json" in _one_line_error(capsys, ["train", "--resume", str(tmp_path)])
+    out = tmp_path / "done"
+    assert cli.main(["train", "--out", str(out)] + QUICK) == 0
+    assert not (out / "backup").exists()  # deleted after a finished run
+    assert "has no backup" in _one_line_error(capsys, ["train", "--resume", str(out)])
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_from_its_last_epoch(tmp_path):
+    """`keras-gan train` killed with SIGKILL mid-run, then `--resume`: finishes with every step done once."""
+    import signal
+    import time
+
+    out = tmp_path / "run"
+    argv = [sys.executable, "-m", "keras_gan.cli", "train", "--out", str(out), "--epochs", "6",
+            "--steps-per-epoch", "40", "--width", "4", "--latent-dim", "4", "--sample-every", "1",
+            "--verbose", "0"]
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while not (out / "samples" / "epoch_0002.png").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert (out / "backup").is_dir() and not (out / "gan.keras").exists()
+    assert cli.main(["train", "--resume", str(out), "--verbose", "0"]) == 0
+    gan = keras.models.load_model(out / "gan.keras")
+    assert int(gan.d_optimizer.iterations) == 6 * 40
+    assert (out / "samples" / "epoch_0006.png").is_file()
