@@ -100,3 +100,13 @@ def test_killed_run_resumes_from_its_last_epoch(tmp_path):
     gan = keras.models.load_model(out / "gan.keras")
     assert int(gan.d_optimizer.iterations) == 6 * 40
     assert (out / "samples" / "epoch_0006.png").is_file()
+
+
+def test_sample_refuses_a_model_with_a_lambda_layer(capsys, tmp_path):
+    """`keras-gan sample` loads with safe_mode=True: a .keras file carrying Python code is refused."""
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda z: z * 2), keras.layers.Dense(784),
+                              keras.layers.Reshape((28, 28, 1))])
+    path = tmp_path / "lambda.keras"
+    model.save(path)
+    line = _one_line_error(capsys, ["sample", "--model", str(path), "--out", str(tmp_path / "x.png")])
+    assert "cannot load" in line and "Lambda" in line and not (tmp_path / "x.png").exists()
