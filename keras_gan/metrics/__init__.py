@@ -12,6 +12,24 @@ from keras_gan.metrics.digit_classifier import (
     digit_feature_extractor,
     load_digit_classifier,
 )
+from keras_gan.metrics.distances import (
+    feature_statistics,
+    frechet_distance,
+    frechet_distance_from_statistics,
+    kernel_distance,
+)
+from keras_gan.metrics.feature_metrics import (
+    ClassifierScore,
+    DigitClassifierScore,
+    DigitFrechetDistance,
+    FrechetDistance,
+    FrechetInceptionDistance,
+    InceptionScore,
+    KernelDistance,
+    KernelInceptionDistance,
+)
+from keras_gan.metrics.feature_metrics import get as get_metric
+from keras_gan.metrics.inception import InceptionPreprocessing, inception_v3
 from keras_gan.metrics.mode_coverage import mode_coverage
 
 __all__ = [
@@ -24,4 +42,19 @@ __all__ = [
     "one_to_one_accuracy",
     "predicted_classes",
     "mode_coverage",
+    "feature_statistics",
+    "frechet_distance",
+    "frechet_distance_from_statistics",
+    "kernel_distance",
+    "FrechetDistance",
+    "FrechetInceptionDistance",
+    "KernelDistance",
+    "KernelInceptionDistance",
+    "ClassifierScore",
+    "InceptionScore",
+    "DigitFrechetDistance",
+    "DigitClassifierScore",
+    "InceptionPreprocessing",
+    "inception_v3",
+    "get_metric",
 ]

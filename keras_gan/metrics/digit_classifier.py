@@ -82,7 +82,7 @@ def digit_feature_extractor(classifier=None):
         A `keras.Model`, digits -> 128 features.
     """
     classifier = classifier or load_digit_classifier()
-    return keras.Model(classifier.inputs, classifier.get_layer(FEATURE_LAYER).output,
+    return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output,
                        name="digit_features")
 
 

@@ -608,7 +608,10 @@ class GAN(keras.Model):
         """Trains the GAN; Keras's `fit`, plus checks and a divergence guard.
 
         Before any step runs, checks that the model is compiled and that the
-        data fits the networks. With `stop_on_divergence` (default), a
+        data fits the networks. `keras_gan.callbacks.Evaluate` callbacks are
+        moved to the front, so the metrics they write into the epoch's logs
+        reach `ModelCheckpoint`, `EarlyStopping`, `TensorBoard` and tuners.
+        With `stop_on_divergence` (default), a
         `keras_gan.callbacks.StopOnDivergence` is added (unless `callbacks`
         already holds one): a NaN or Inf loss stops training with a message
         naming the step and the player, and the last good weights are restored.
@@ -616,6 +619,9 @@ class GAN(keras.Model):
         self._check_before_run("fit", x, y)
         if hasattr(x, "element_spec"):
             kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
+        callbacks = _evaluate_first(kwargs.get("callbacks"))
+        if callbacks is not None:
+            kwargs["callbacks"] = callbacks
         if stop_on_divergence:
             from keras_gan.callbacks.divergence import StopOnDivergence
 
@@ -857,3 +863,13 @@ def _sample_shape_of(x):
             dims = tuple(shape[1:])
             return None if any(d is None for d in dims) else tuple(int(d) for d in dims)
     return None
+
+
+def _evaluate_first(callbacks):
+    """Callbacks with the `Evaluate` ones first (they write the logs the others read)."""
+    if callbacks is None or isinstance(callbacks, keras.callbacks.CallbackList):
+        return callbacks
+    from keras_gan.callbacks.evaluate import Evaluate
+
+    callbacks = list(callbacks)
+    return [c for c in callbacks if isinstance(c, Evaluate)] + [c for c in callbacks if not isinstance(c, Evaluate)]

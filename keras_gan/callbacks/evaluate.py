@@ -1,0 +1,156 @@
+"""Sample-quality metrics in the epoch logs, so History, TensorBoard, checkpoints and tuners see them."""
+
+import math
+
+import keras
+import numpy as np
+
+
+class Evaluate(keras.callbacks.Callback):
+    """Every `every` epochs, scores `num_samples` generated samples against real data.
+
+    The values are written into the epoch's logs under each metric's name
+    (`"fid"`, `"kid"` and `"kid_std"`, `"digit_fd"`, ...), so `History`,
+    the progress bar, `TensorBoard`, `ModelCheckpoint(monitor="fid",
+    mode="min")`, `EarlyStopping` and Keras Tuner objectives see them.
+    `GAN.fit` runs `Evaluate` callbacks before the other callbacks of the
+    epoch, so their order in `callbacks` does not matter there.
+
+    The real images' features are computed once and kept; each evaluation
+    generates the same latent vectors (`seed`), so the values move with the
+    model, not with the noise. Under an exponential moving average of the
+    generator's weights (`use_ema`), the averaged generator is evaluated.
+
+    Args:
+        real_data: Real images, an array `(n, ...)` or a `tf.data.Dataset` of
+            images or `(images, labels)` (the first `num_samples` are used).
+        metrics: Metric names (`"fid"`, `"kid"`, `"inception_score"`,
+            `"digit_fd"`, `"digit_score"`) or `keras.metrics.Metric`
+            instances from `keras_gan.metrics`.
+        num_samples: Generated (and real) samples per evaluation.
+        every: Evaluate every this many epochs (and always at the last
+            epoch). Epochs in between have no value in the logs.
+        seed: Seed of the generated samples' latent vectors.
+
+    Example:
+
+    ```python
+    evaluate = keras_gan.callbacks.Evaluate(images, metrics=["digit_fd"], num_samples=1000)
+    checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="digit_fd", mode="min",
+                                                 save_best_only=True)
+    gan.fit(images, epochs=20, callbacks=[checkpoint, evaluate])
+    ```
+    """
+
+    def __init__(self, real_data, metrics=("digit_fd",), num_samples=1000, every=1, seed=0):
+        super().__init__()
+        from keras_gan.metrics.feature_metrics import get
+
+        if isinstance(metrics, (str, keras.metrics.Metric)):
+            metrics = [metrics]
+        if not metrics:
+            raise ValueError("`Evaluate` needs at least one metric, e.g. metrics=['digit_fd'].")
+        if int(num_samples) < 2 or int(every) < 1:
+            raise ValueError(
+                f"`num_samples` must be at least 2 and `every` at least 1; received {num_samples} and {every}."
+            )
+        self.metrics = [get(m) for m in metrics]
+        self.num_samples = int(num_samples)
+        self.every = int(every)
+        self.seed = seed
+        self.real_images = self._take(real_data, self.num_samples)
+        self._real_seen = False
+
+    @staticmethod
+    def _take(data, n):
+        if hasattr(data, "element_spec"):
+            batches, count = [], 0
+            for element in data:
+                x = element[0] if isinstance(element, (tuple, list)) else element
+                x = np.asarray(x)
+                batches.append(x)
+                count += len(x)
+                if count >= n:
+                    break
+            if not batches:
+                raise ValueError("`Evaluate` got a dataset that yields no images.")
+            data = np.concatenate(batches)
+        elif isinstance(data, (tuple, list)):
+            data = data[0]
+        data = np.asarray(data)
+        if data.ndim < 2 or len(data) < 2:
+            raise ValueError(f"`Evaluate` needs at least 2 real images; received an array of shape {data.shape}.")
+        return data[:n]
+
+    def on_train_begin(self, logs=None):
+        """Checks, before the first step, that generated and real images suit every metric."""
+        self._check_model()
+        generated = self.model.generate(2, seed=self.seed)
+        if generated.shape[1:] != self.real_images.shape[1:]:
+            raise ValueError(
+                f"`Evaluate`: the generator makes samples of shape {generated.shape[1:]}, but the real "
+                f"images given to Evaluate have shape {self.real_images.shape[1:]}; pass real images "
+                "of the generator's output shape."
+            )
+        for metric in self.metrics:
+            if hasattr(metric, "check_images"):
+                metric.check_images(generated, "generated_images")
+                metric.check_images(self.real_images[:2], "real_data")
+
+    def _check_model(self):
+        if not hasattr(self.model, "generate"):
+            raise TypeError(
+                f"`Evaluate` scores models with a `generate(n)` method (the keras-gan GANs); "
+                f"{type(self.model).__name__} has none."
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        last = self.params.get("epochs") if self.params else None
+        if (epoch + 1) % self.every and (last is None or epoch + 1 != last):
+            return
+        if logs is not None:
+            logs.update(self.evaluate())
+
+    def evaluate(self):
+        """Scores the model now; returns a dict of metric values (floats)."""
+        self._check_model()
+        model = self.model
+        with _averaged(model):
+            generated = model.generate(self.num_samples, seed=self.seed)
+        values = {}
+        for metric in self.metrics:
+            if hasattr(metric, "reset_generated_state") and self._real_seen:
+                metric.reset_generated_state()
+                metric.update_state(generated_images=generated)
+            elif hasattr(metric, "reset_generated_state"):
+                metric.reset_state()
+                metric.update_state(self.real_images, generated)
+            else:
+                metric.reset_state()
+                metric.update_state(generated)
+            result = metric.result()
+            if isinstance(result, dict):
+                values.update({k: float(v) for k, v in result.items()})
+            else:
+                values[metric.name] = float(result)
+        self._real_seen = True
+        for name, value in values.items():
+            if not math.isfinite(value):
+                values[name] = float("nan")
+        return values
+
+
+class _averaged:
+    """Evaluates the generator's moving average when its optimizer keeps one."""
+
+    def __init__(self, model):
+        self.context = model.averaged_generator() if hasattr(model, "averaged_generator") else None
+
+    def __enter__(self):
+        if self.context is not None:
+            self.context.__enter__()
+
+    def __exit__(self, *exc):
+        if self.context is not None:
+            return self.context.__exit__(*exc)
+        return False

@@ -1,0 +1,186 @@
+"""Distances between two sets of features: Frechet (FID) and kernel (KID), as plain functions.
+
+For users with their own features (any extractor, any modality). The
+streaming metrics in `keras_gan.metrics.FrechetInceptionDistance` and
+`keras_gan.metrics.KernelInceptionDistance` compute the same quantities batch
+by batch.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.linalg
+
+
+def _as_features(features, name):
+    features = np.asarray(features, dtype="float64")
+    if features.ndim != 2:
+        raise ValueError(
+            f"`{name}` must be a 2-D array of shape (samples, features); received shape "
+            f"{features.shape}. Flatten or pool your features first."
+        )
+    if len(features) < 2:
+        raise ValueError(f"`{name}` needs at least 2 samples to estimate a covariance; received {len(features)}.")
+    if not np.all(np.isfinite(features)):
+        raise ValueError(f"`{name}` contains NaN or Inf values.")
+    return features
+
+
+def _check_same_width(a, b):
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"The two feature sets have different widths ({a.shape[1]} and {b.shape[1]}); "
+            "compute both with the same extractor."
+        )
+
+
+def feature_statistics(features):
+    """Mean and (unbiased) covariance of a feature set, in float64.
+
+    Args:
+        features: Array of shape `(samples, features)`.
+
+    Returns:
+        A tuple `(mean, covariance)`, shapes `(features,)` and `(features, features)`.
+    """
+    features = _as_features(features, "features")
+    return features.mean(axis=0), np.cov(features, rowvar=False)
+
+
+def frechet_distance_from_statistics(mean_a, cov_a, mean_b, cov_b):
+    """The Frechet distance between two Gaussians.
+
+    d^2 = ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)).
+
+    Args:
+        mean_a, cov_a: Mean and covariance of the first Gaussian.
+        mean_b, cov_b: Mean and covariance of the second.
+
+    Returns:
+        The squared Frechet distance (the quantity reported as FID), a float.
+
+    Example:
+
+    >>> round(frechet_distance_from_statistics([0.0, 0.0], np.eye(2), [3.0, 4.0], np.eye(2)), 6)
+    25.0
+    """
+    mean_a, mean_b = np.asarray(mean_a, "float64"), np.asarray(mean_b, "float64")
+    cov_a, cov_b = np.atleast_2d(np.asarray(cov_a, "float64")), np.atleast_2d(np.asarray(cov_b, "float64"))
+    with warnings.catch_warnings():
+        # Rank-deficient covariances (dead units, fewer samples than features)
+        # are common; the square root is still defined. Non-finite results
+        # are handled below.
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        covmean = scipy.linalg.sqrtm(cov_a @ cov_b)
+    if not np.all(np.isfinite(covmean)):
+        # Singular product (fewer samples than features): regularize as the
+        # reference FID implementation does.
+        offset = np.eye(len(cov_a)) * 1e-6
+        covmean = scipy.linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
+    covmean = np.real(covmean)  # imaginary parts are numerical noise
+    diff = mean_a - mean_b
+    return float(diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * np.trace(covmean))
+
+
+def frechet_distance(features_a, features_b):
+    """The Frechet distance between two feature sets (FID when the features are Inception's).
+
+    Each set is summarized by its mean and covariance (float64), and the
+    Frechet distance between the two Gaussians is returned, as in Heusel et
+    al. (2017).
+
+    Args:
+        features_a: Array `(n, d)`, e.g. features of real images.
+        features_b: Array `(m, d)`, e.g. features of generated images.
+
+    Returns:
+        The squared Frechet distance, a float (0 for identical sets).
+
+    Example:
+
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=(500, 4))
+    >>> round(frechet_distance(a, a), 6)
+    0.0
+    >>> frechet_distance(a, a + 1.0) > 3.9
+    True
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to
+        a Local Nash Equilibrium", NeurIPS 2017.
+    """
+    a = _as_features(features_a, "features_a")
+    b = _as_features(features_b, "features_b")
+    _check_same_width(a, b)
+    return frechet_distance_from_statistics(a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False))
+
+
+def polynomial_kernel(a, b, degree=3, gamma=None, coef0=1.0):
+    """k(x, y) = (gamma x.y + coef0)^degree, with gamma = 1 / features by default (KID's kernel)."""
+    gamma = 1.0 / a.shape[1] if gamma is None else gamma
+    return (gamma * (a @ b.T) + coef0) ** degree
+
+
+def mmd2_unbiased(a, b, **kernel_args):
+    """The unbiased estimator of the squared MMD between two samples (diagonals excluded).
+
+    MMD^2_u = sum_{i!=j} k(a_i, a_j) / (m (m-1)) + sum_{i!=j} k(b_i, b_j) / (n (n-1))
+              - 2 sum_{i,j} k(a_i, b_j) / (m n).
+    """
+    m, n = len(a), len(b)
+    k_aa = polynomial_kernel(a, a, **kernel_args)
+    k_bb = polynomial_kernel(b, b, **kernel_args)
+    k_ab = polynomial_kernel(a, b, **kernel_args)
+    return float(
+        (k_aa.sum() - np.trace(k_aa)) / (m * (m - 1))
+        + (k_bb.sum() - np.trace(k_bb)) / (n * (n - 1))
+        - 2.0 * k_ab.mean()
+    )
+
+
+def kernel_distance(features_a, features_b, num_subsets=100, subset_size=1000, seed=0, **kernel_args):
+    """The kernel distance between two feature sets (KID when the features are Inception's).
+
+    The unbiased squared MMD with the polynomial kernel
+    k(x, y) = (x.y / d + 1)^3, averaged over `num_subsets` random subsets of
+    `subset_size` samples drawn from each set without replacement (as in
+    Binkowski et al., 2018).
+
+    Args:
+        features_a: Array `(n, d)`.
+        features_b: Array `(m, d)`.
+        num_subsets: Subsets to average over.
+        subset_size: Samples per subset (capped at the smaller set's size).
+        seed: Seed of the subset draws.
+        **kernel_args: `degree`, `gamma`, `coef0` of the polynomial kernel.
+
+    Returns:
+        A tuple `(mean, std)` of the estimate over the subsets. The mean is
+        unbiased, so it can be slightly negative for identical distributions.
+
+    Example:
+
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(400, 8)), rng.normal(size=(400, 8))
+    >>> mean, std = kernel_distance(a, b, num_subsets=10, subset_size=200)
+    >>> abs(mean) < 3 * std + 0.01
+    True
+    >>> kernel_distance(a, b + 1.0, num_subsets=10, subset_size=200)[0] > 0.5
+    True
+
+    Reference:
+        Binkowski et al., "Demystifying MMD GANs", ICLR 2018.
+    """
+    a = _as_features(features_a, "features_a")
+    b = _as_features(features_b, "features_b")
+    _check_same_width(a, b)
+    size = min(subset_size, len(a), len(b))
+    if num_subsets < 1:
+        raise ValueError(f"`num_subsets` must be at least 1; received {num_subsets}.")
+    rng = np.random.default_rng(seed)
+    estimates = [
+        mmd2_unbiased(a[rng.choice(len(a), size, replace=False)], b[rng.choice(len(b), size, replace=False)],
+                      **kernel_args)
+        for _ in range(num_subsets)
+    ]
+    return float(np.mean(estimates)), float(np.std(estimates))

@@ -1,0 +1,487 @@
+"""Streaming sample-quality metrics: FID, KID and the Inception Score (and their digit versions).
+
+Each is a `keras.metrics.Metric` that accumulates over batches:
+`update_state(real_images, generated_images)` then `result()`. The state is
+kept in float64 NumPy arrays on the host (a Frechet distance needs float64
+covariances and a matrix square root, which SciPy computes), so
+`update_state` runs eagerly: call it from Python or a callback, as
+`keras_gan.callbacks.Evaluate` does, not inside a compiled train step.
+"""
+
+import keras
+import numpy as np
+
+from keras_gan.metrics import distances
+
+
+def _to_numpy(x, what):
+    try:
+        return np.asarray(keras.ops.convert_to_numpy(x))
+    except Exception as error:  # noqa: BLE001 - symbolic tensors inside a traced function
+        raise RuntimeError(
+            f"{what} keeps its statistics on the host and must be updated eagerly (from Python or a "
+            "callback such as keras_gan.callbacks.Evaluate), not inside a compiled function."
+        ) from error
+
+
+class _ImageMetric(keras.metrics.Metric):
+    """Shared machinery: checking images and running a network on them in batches."""
+
+    def __init__(self, network=None, batch_size=64, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        if network is not None and not callable(network):
+            raise TypeError(f"{type(self).__name__} needs a Keras model (callable); received {network!r}.")
+        self.network = network
+        self.batch_size = int(batch_size)
+        self._image_shape = None
+
+    def default_network(self, image_shape):
+        raise ValueError(f"{type(self).__name__} needs a network; pass one.")
+
+    def _check_images(self, images, argument):
+        images = _to_numpy(images, type(self).__name__)
+        if images.ndim == 3:
+            raise ValueError(
+                f"{type(self).__name__}: `{argument}` has shape {images.shape}; images need 4 dimensions "
+                "(samples, height, width, channels). For grayscale add a channel axis: x[..., None]."
+            )
+        if images.ndim != 4:
+            raise ValueError(
+                f"{type(self).__name__}: `{argument}` must be images of shape (samples, height, width, "
+                f"channels); received shape {images.shape}."
+            )
+        if not np.issubdtype(images.dtype, np.number) or not np.all(np.isfinite(images)):
+            raise ValueError(f"{type(self).__name__}: `{argument}` contains NaN, Inf or non-numeric values.")
+        expected = self._expected_shape()
+        if expected is not None and any(e is not None and e != s for e, s in zip(expected, images.shape[1:])):
+            raise ValueError(
+                f"{type(self).__name__}: `{argument}` has images of shape {images.shape[1:]}, but the "
+                f"network expects {tuple(expected)}. Pass images of that shape (the generator's output "
+                "and the real data must match), or a network built for your images."
+            )
+        if self._image_shape is not None and images.shape[1:] != self._image_shape:
+            raise ValueError(
+                f"{type(self).__name__}: `{argument}` has images of shape {images.shape[1:]}, but earlier "
+                f"batches had {self._image_shape}; real and generated images must have the same shape."
+            )
+        self._image_shape = images.shape[1:]
+        return images.astype("float32")
+
+    def check_images(self, images, argument="images"):
+        """Raises a ValueError naming the problem when `images` cannot be scored by this metric."""
+        shape = self._image_shape
+        self._check_images(images, argument)
+        self._image_shape = shape
+
+    def _expected_shape(self):
+        if self.network is None:
+            return None
+        shape = getattr(self.network, "input_shape", None)
+        if isinstance(shape, tuple) and len(shape) == 4:
+            return shape[1:]
+        return None
+
+    def _run(self, images, argument):
+        images = self._check_images(images, argument)
+        if self.network is None:
+            self.network = self.default_network(images.shape[1:])
+        outputs = [
+            _to_numpy(self.network(images[i : i + self.batch_size], training=False), type(self).__name__)
+            for i in range(0, len(images), self.batch_size)
+        ]
+        outputs = np.concatenate(outputs, axis=0).astype("float64")
+        return outputs.reshape(len(outputs), -1)
+
+    def get_config(self):
+        config = {**super().get_config(), "batch_size": self.batch_size}
+        if self.network is not None and not self._network_is_default():
+            config["network"] = keras.saving.serialize_keras_object(self.network)
+        return config
+
+    def _network_is_default(self):
+        return getattr(self, "_default_built", False)
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if config.get("network") is not None:
+            config["network"] = keras.saving.deserialize_keras_object(config["network"])
+        return cls(**config)
+
+
+class _FeatureDistance(_ImageMetric):
+    """Compares features of real and generated images; real statistics can be kept across evaluations."""
+
+    def update_state(self, real_images=None, generated_images=None, sample_weight=None):
+        """Adds a batch of real and/or generated images (either may be None)."""
+        if sample_weight is not None:
+            raise ValueError(f"{type(self).__name__} does not support `sample_weight`.")
+        if real_images is None and generated_images is None:
+            raise ValueError(f"{type(self).__name__}.update_state needs real_images, generated_images or both.")
+        if real_images is not None:
+            self.update_features(real=self._run(real_images, "real_images"))
+        if generated_images is not None:
+            self.update_features(generated=self._run(generated_images, "generated_images"))
+
+    def update_features(self, real=None, generated=None):
+        """Adds precomputed features, `(samples, features)`, of real and/or generated images."""
+        for which, features in (("real", real), ("generated", generated)):
+            if features is not None:
+                features = np.asarray(features, dtype="float64")
+                features = features.reshape(len(features), -1)
+                if self._width is not None and features.shape[1] != self._width:
+                    raise ValueError(
+                        f"{type(self).__name__}: features of width {features.shape[1]}, but earlier ones had "
+                        f"{self._width}; use the same extractor for real and generated images."
+                    )
+                self._width = features.shape[1]
+                self._accumulate(which, features)
+
+    def reset_state(self):
+        self._width = None
+        self._image_shape = None
+        self._reset("real")
+        self._reset("generated")
+
+    def reset_generated_state(self):
+        """Forgets the generated images only: the real statistics are kept for the next evaluation."""
+        self._reset("generated")
+
+    def _counts(self):
+        raise NotImplementedError
+
+    def _check_ready(self):
+        real, generated = self._counts()
+        if real < 2 or generated < 2:
+            raise ValueError(
+                f"{type(self).__name__} has {real} real and {generated} generated samples; it needs at "
+                "least 2 of each (hundreds for a meaningful estimate). Call update_state first."
+            )
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class FrechetDistance(_FeatureDistance):
+    """The Frechet distance between features of real and generated images, streamed over batches.
+
+    Keeps, for each side, the sample count, the feature sum and the sum of
+    outer products in float64, so memory does not grow with the number of
+    images; `result()` is `frechet_distance_from_statistics` of the two
+    Gaussians (SciPy's matrix square root).
+
+    Args:
+        network: A Keras model mapping images to features (e.g.
+            `keras_gan.metrics.digit_feature_extractor()`).
+        batch_size: Images per call of the network.
+        name: The name under which the value is logged.
+
+    Example:
+
+    >>> fd = FrechetDistance(keras_gan.metrics.digit_feature_extractor(), name="digit_fd")
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> fd.update_state(x[:2000], x[2000:4000])  # real against real: small
+    >>> float(fd.result()) < 2.0
+    True
+    >>> fd.reset_generated_state()  # keeps the real statistics
+    >>> fd.update_state(generated_images=-x[2000:4000])  # inverted digits: far
+    >>> float(fd.result()) > 100.0
+    True
+    """
+
+    def __init__(self, network=None, batch_size=64, name="frechet_distance", **kwargs):
+        super().__init__(network, batch_size, name=name, **kwargs)
+        self.reset_state()
+
+    def _reset(self, which):
+        setattr(self, f"_{which}_stats", [0, 0.0, 0.0])
+
+    def _accumulate(self, which, features):
+        stats = getattr(self, f"_{which}_stats")
+        stats[0] += len(features)
+        stats[1] = stats[1] + features.sum(axis=0)
+        stats[2] = stats[2] + features.T @ features
+
+    def _counts(self):
+        return self._real_stats[0], self._generated_stats[0]
+
+    def statistics(self, which):
+        """Mean and unbiased covariance of the `"real"` or `"generated"` features so far."""
+        n, total, outer = getattr(self, f"_{which}_stats")
+        mean = total / n
+        return mean, (outer - n * np.outer(mean, mean)) / (n - 1)
+
+    def result(self):
+        self._check_ready()
+        return distances.frechet_distance_from_statistics(*self.statistics("real"), *self.statistics("generated"))
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class KernelDistance(_FeatureDistance):
+    """The kernel distance (squared MMD, polynomial kernel) between real and generated features.
+
+    Stores the features (a subset estimator needs the samples) and returns
+    `{name: mean, name + "_std": std}` over `num_subsets` subsets, with the
+    unbiased estimator of Binkowski et al. (2018).
+
+    Args:
+        network: A Keras model mapping images to features.
+        num_subsets: Subsets averaged over.
+        subset_size: Samples per subset (capped at the smaller side).
+        seed: Seed of the subset draws.
+        batch_size: Images per call of the network.
+        name: The name under which the value is logged.
+    """
+
+    def __init__(self, network=None, num_subsets=100, subset_size=1000, seed=0, batch_size=64,
+                 name="kernel_distance", **kwargs):
+        super().__init__(network, batch_size, name=name, **kwargs)
+        self.num_subsets = int(num_subsets)
+        self.subset_size = int(subset_size)
+        self.seed = seed
+        self.reset_state()
+
+    def _reset(self, which):
+        setattr(self, f"_{which}_features", [])
+
+    def _accumulate(self, which, features):
+        getattr(self, f"_{which}_features").append(features)
+
+    def _counts(self):
+        return (sum(len(f) for f in self._real_features), sum(len(f) for f in self._generated_features))
+
+    def result(self):
+        self._check_ready()
+        mean, std = distances.kernel_distance(
+            np.concatenate(self._real_features), np.concatenate(self._generated_features),
+            num_subsets=self.num_subsets, subset_size=self.subset_size, seed=self.seed,
+        )
+        return {self.name: mean, f"{self.name}_std": std}
+
+    def get_config(self):
+        return {**super().get_config(), "num_subsets": self.num_subsets, "subset_size": self.subset_size,
+                "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ClassifierScore(_ImageMetric):
+    """The Inception Score computed with any classifier: exp(E_x KL(p(y|x) || p(y))).
+
+    High when each sample is classified confidently and the classes are
+    varied; at most the number of classes. As in Salimans et al. (2016), the
+    samples are split into `splits` groups (sample i into group i mod
+    splits, so the statistics stream), and the mean and standard deviation
+    over groups are returned as `{name: mean, name + "_std": std}`.
+
+    Args:
+        network: A Keras model mapping images to class probabilities (rows
+            summing to 1).
+        splits: Groups the score is averaged over (10 in the paper).
+        batch_size: Images per call of the network.
+        name: The name under which the value is logged.
+
+    Example:
+
+    >>> score = ClassifierScore(keras_gan.metrics.load_digit_classifier(), name="digit_score")
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> score.update_state(x[:1000])
+    >>> float(score.result()["digit_score"]) > 8.0
+    True
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
+    """
+
+    def __init__(self, network=None, splits=10, batch_size=64, name="classifier_score", **kwargs):
+        super().__init__(network, batch_size, name=name, **kwargs)
+        if int(splits) < 1:
+            raise ValueError(f"`splits` must be at least 1; received {splits}.")
+        self.splits = int(splits)
+        self.reset_state()
+
+    def reset_state(self):
+        self._image_shape = None
+        self._seen = 0
+        self._count = np.zeros(self.splits)
+        self._sum_p = None
+        self._sum_p_log_p = np.zeros(self.splits)
+
+    def update_state(self, generated_images, sample_weight=None):
+        """Adds a batch of generated images."""
+        if sample_weight is not None:
+            raise ValueError(f"{type(self).__name__} does not support `sample_weight`.")
+        p = self._run(generated_images, "generated_images")
+        self.update_probabilities(p)
+
+    def update_probabilities(self, p):
+        """Adds precomputed class probabilities `(samples, classes)`."""
+        p = np.asarray(p, dtype="float64")
+        if p.ndim != 2 or np.any(p < -1e-6) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-3):
+            raise ValueError(
+                f"{type(self).__name__} needs class probabilities (rows >= 0 summing to 1), shape "
+                f"(samples, classes); received shape {p.shape}. Give a classifier with a softmax output."
+            )
+        p = np.clip(p, 1e-12, 1.0)
+        if self._sum_p is None:
+            self._sum_p = np.zeros((self.splits, p.shape[1]))
+        groups = (self._seen + np.arange(len(p))) % self.splits
+        self._seen += len(p)
+        np.add.at(self._count, groups, 1)
+        np.add.at(self._sum_p, groups, p)
+        np.add.at(self._sum_p_log_p, groups, (p * np.log(p)).sum(axis=1))
+
+    def result(self):
+        if self._seen < self.splits:
+            raise ValueError(
+                f"{type(self).__name__} has {self._seen} samples for {self.splits} splits; add at least "
+                "one per split (thousands for a meaningful score)."
+            )
+        marginal = self._sum_p / self._count[:, None]
+        kl = self._sum_p_log_p / self._count - (marginal * np.log(marginal)).sum(axis=1)
+        scores = np.exp(kl)
+        return {self.name: float(scores.mean()), f"{self.name}_std": float(scores.std())}
+
+    def get_config(self):
+        return {**super().get_config(), "splits": self.splits}
+
+
+class _InceptionDefault:
+    """Builds InceptionV3 (with preprocessing) when the first images arrive."""
+
+    include_top = False
+
+    def _init_inception(self, weights, value_range):
+        self.weights = weights
+        self.value_range = tuple(value_range)
+
+    def default_network(self, image_shape):
+        from keras_gan.metrics.inception import inception_v3
+
+        self._default_built = True
+        return inception_v3(image_shape, self.weights, self.value_range, include_top=self.include_top)
+
+    def get_config(self):
+        config = super().get_config()
+        return {**config, "weights": self.weights, "value_range": self.value_range}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class FrechetInceptionDistance(_InceptionDefault, FrechetDistance):
+    """FID (Heusel et al., 2017): the Frechet distance between InceptionV3 pool features.
+
+    Args:
+        network: None (InceptionV3, 2048 average-pooled features, built on
+            the first batch), or any Keras model mapping images to features.
+        weights: InceptionV3's weights: `"imagenet"` (Keras downloads them
+            once), a local `.h5` path (offline), or None (random: tests only).
+        value_range: The images' `(min, max)`: `(-1, 1)` for a tanh
+            generator. Images are resized to 299x299 and grayscale repeated to RGB.
+        batch_size: Images per call of the network.
+        name: Logged as `"fid"`.
+
+    Example:
+
+    ```python
+    fid = keras_gan.metrics.FrechetInceptionDistance()  # needs the ImageNet weights
+    fid.update_state(real_images, gan.generate(1000))
+    print(float(fid.result()))
+    ```
+    """
+
+    def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), batch_size=64, name="fid",
+                 **kwargs):
+        self._init_inception(weights, value_range)
+        super().__init__(network, batch_size=batch_size, name=name, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class KernelInceptionDistance(_InceptionDefault, KernelDistance):
+    """KID (Binkowski et al., 2018): the kernel distance between InceptionV3 pool features.
+
+    Returns `{"kid": mean, "kid_std": std}` over subsets. Arguments as in
+    `FrechetInceptionDistance`, plus `num_subsets`, `subset_size` and `seed`
+    of `KernelDistance`.
+    """
+
+    def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), num_subsets=100,
+                 subset_size=1000, seed=0, batch_size=64, name="kid", **kwargs):
+        self._init_inception(weights, value_range)
+        super().__init__(network, num_subsets=num_subsets, subset_size=subset_size, seed=seed,
+                         batch_size=batch_size, name=name, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class InceptionScore(_InceptionDefault, ClassifierScore):
+    """The Inception Score (Salimans et al., 2016) with InceptionV3's ImageNet classifier.
+
+    Returns `{"inception_score": mean, "inception_score_std": std}` over
+    `splits` groups. Arguments as in `FrechetInceptionDistance`; `network`
+    must output class probabilities.
+    """
+
+    include_top = True
+
+    def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), splits=10, batch_size=64,
+                 name="inception_score", **kwargs):
+        self._init_inception(weights, value_range)
+        super().__init__(network, splits=splits, batch_size=batch_size, name=name, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DigitFrechetDistance(FrechetDistance):
+    """The Frechet distance on the shipped digit classifier's 128 features (offline FID for 28x28 digits).
+
+    Images must be `(n, 28, 28, 1)` in [-1, 1].
+    """
+
+    def __init__(self, batch_size=256, name="digit_fd", **kwargs):
+        from keras_gan.metrics.digit_classifier import digit_feature_extractor
+
+        kwargs.pop("network", None)
+        super().__init__(digit_feature_extractor(), batch_size=batch_size, name=name, **kwargs)
+        self._default_built = True
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DigitClassifierScore(ClassifierScore):
+    """The Inception Score computed with the shipped digit classifier (at most 10; real digits score about 9).
+
+    Images must be `(n, 28, 28, 1)` in [-1, 1]. Returns
+    `{"digit_score": mean, "digit_score_std": std}`.
+    """
+
+    def __init__(self, splits=10, batch_size=256, name="digit_score", **kwargs):
+        from keras_gan.metrics.digit_classifier import load_digit_classifier
+
+        kwargs.pop("network", None)
+        super().__init__(load_digit_classifier(), splits=splits, batch_size=batch_size, name=name, **kwargs)
+        self._default_built = True
+
+
+METRICS = {
+    "fid": FrechetInceptionDistance,
+    "kid": KernelInceptionDistance,
+    "inception_score": InceptionScore,
+    "digit_fd": DigitFrechetDistance,
+    "digit_score": DigitClassifierScore,
+}
+
+
+def get(identifier):
+    """A sample-quality metric from its name (`"fid"`, `"kid"`, `"inception_score"`, `"digit_fd"`,
+    `"digit_score"`) or an instance.
+
+    Example:
+
+    >>> get("digit_fd").name
+    'digit_fd'
+    """
+    if isinstance(identifier, keras.metrics.Metric):
+        return identifier
+    if isinstance(identifier, str):
+        key = identifier.lower().replace("-", "_")
+        key = {"is": "inception_score"}.get(key, key)
+        if key in METRICS:
+            return METRICS[key]()
+    raise ValueError(
+        f"Unknown sample-quality metric {identifier!r}. Use one of {sorted(METRICS)} or pass a metric "
+        "instance such as keras_gan.metrics.FrechetDistance(your_feature_extractor)."
+    )
