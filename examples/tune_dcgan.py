@@ -14,7 +14,6 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
 import keras_tuner  # noqa: E402
 
 import keras_gan  # noqa: E402

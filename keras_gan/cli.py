@@ -1,4 +1,4 @@
-"""The `keras-gan` command line: `keras-gan train` and `keras-gan sample`.
+"""The `keras-gan` command line: `keras-gan train`, `keras-gan sample` and `keras-gan tune`.
 
 `keras-gan train` with no arguments is the main job: a DCGAN trained on the
 5,000 embedded MNIST digits, with sample grids, a loss plot, and the trained
@@ -30,7 +30,9 @@ DEFAULTS = {
     "label_smoothing": 0.0,
     "seed": 0,
     "sample_every": 5,
+    "metric": "auto",
 }
+METRIC_CHOICES = ["auto", "none", "digit_fd", "digit_score", "fid", "kid", "inception_score"]
 
 
 class CLIError(Exception):
@@ -76,7 +78,7 @@ def build_parser():
     from keras_gan.losses import ALL_OBJECTS
 
     parser = _Parser(prog="keras-gan", description="Train and sample GANs with Keras.", allow_abbrev=False)
-    commands = parser.add_subparsers(dest="command", metavar="{train,sample}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,sample,tune}")
 
     train = commands.add_parser(
         "train", allow_abbrev=False, help="train a GAN (default: a DCGAN on the embedded digits)"
@@ -107,6 +109,9 @@ def build_parser():
     train.add_argument("--seed", type=int, default=DEFAULTS["seed"])
     train.add_argument("--sample-every", type=_positive_int, default=DEFAULTS["sample_every"],
                        help="save a sample grid every N epochs")
+    train.add_argument("--metric", choices=METRIC_CHOICES, default=DEFAULTS["metric"],
+                       help="sample-quality metric logged every --sample-every epochs (auto: digit_fd on "
+                            "the digits, none otherwise; fid/kid/inception_score download InceptionV3)")
     train.add_argument("--out", default=None, help="output folder (default runs/<timestamp>)")
     train.add_argument("--resume", default=None, metavar="RUN_DIR",
                        help="continue an interrupted run from its last end-of-epoch backup, with "
@@ -118,6 +123,19 @@ def build_parser():
     sample.add_argument("--n", type=_positive_int, default=64)
     sample.add_argument("--out", default="grid.png", help="PNG file to write")
     sample.add_argument("--seed", type=int, default=None)
+
+    tune = commands.add_parser("tune", allow_abbrev=False,
+                               help="search a DCGAN's hyperparameters with Keras Tuner, by sample quality")
+    tune.add_argument("--dataset", default="digits", help="'digits' (embedded, offline) or a TFDS image dataset")
+    tune.add_argument("--trials", type=_positive_int, default=8)
+    tune.add_argument("--epochs", type=_positive_int, default=5, help="epochs per trial")
+    tune.add_argument("--steps-per-epoch", type=_positive_int, default=None,
+                      help="limit the batches per epoch (quick runs)")
+    tune.add_argument("--batch-size", type=_positive_int, default=64)
+    tune.add_argument("--metric", choices=METRIC_CHOICES[2:], default="digit_fd", help="the objective")
+    tune.add_argument("--samples", type=_positive_int, default=500, help="generated samples per evaluation")
+    tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--out", default=None, help="output folder (default runs/tune-<timestamp>)")
     return parser
 
 
@@ -187,8 +205,16 @@ def train(args):
     # continues with `keras-gan train --resume <out>` as if it had never stopped.
     backup = keras.callbacks.BackupAndRestore(os.path.join(out, "backup"), save_freq="epoch",
                                               double_checkpoint=True, delete_checkpoint=True)
-    callbacks = [backup, SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every,
-                                     seed=args.seed)]
+    saver = SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every, seed=args.seed)
+    callbacks = [backup, saver]
+    metric = getattr(args, "metric", "auto")
+    if metric == "auto":
+        metric = "digit_fd" if image_shape == (28, 28, 1) and args.dataset == "digits" else "none"
+    if metric != "none":
+        from keras_gan.callbacks import Evaluate
+
+        callbacks.append(Evaluate(data.take(8), metrics=[metric], num_samples=256, every=args.sample_every,
+                                  seed=args.seed))
     history = gan.fit(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                       callbacks=callbacks, verbose=args.verbose)
     plot_history(history, os.path.join(out, "losses.png"))
@@ -198,7 +224,9 @@ def train(args):
         gan.generator.save(tmp)
     with atomic_path(os.path.join(out, "history.json")) as tmp, open(tmp, "w") as f:
         json.dump({k: [float(v) for v in vs] for k, vs in history.history.items()}, f, indent=1)
-    final = callbacks[-1].paths[-1] if callbacks[-1].paths else None
+    final = saver.paths[-1] if saver.paths else None
+    if metric != "none" and history.history.get(metric):
+        print(f"keras-gan: {metric} of the final samples: {history.history[metric][-1]:.3f}")
     print(f"keras-gan: done. Final samples: {final}; losses: {os.path.join(out, 'losses.png')}; "
           f"models: {os.path.join(out, 'gan.keras')}, {os.path.join(out, 'generator.keras')}")
     return out
@@ -220,6 +248,42 @@ def _resumed_args(args):
     resumed.out = args.resume
     print(f"keras-gan: resuming {args.resume} from its last completed epoch", flush=True)
     return resumed
+
+
+def tune(args):
+    """Runs `keras-gan tune`; returns the best trial."""
+    import keras_tuner
+
+    from keras_gan import datasets
+    from keras_gan.tuning import GANHyperModel
+    from keras_gan.utils.files import atomic_path
+    from keras_gan.utils.images import save_image_grid
+
+    out = args.out or os.path.join("runs", datetime.datetime.now().strftime("tune-%Y%m%d-%H%M%S"))
+    data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
+    image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
+    if args.metric.startswith("digit") and image_shape != (28, 28, 1):
+        raise CLIError(f"--metric {args.metric} scores 28x28x1 digits; {args.dataset!r} has images of shape "
+                       f"{image_shape}: use --metric fid, kid or inception_score")
+    hypermodel = GANHyperModel(image_shape, metric=args.metric, num_eval_samples=args.samples, seed=args.seed)
+    tuner = keras_tuner.RandomSearch(hypermodel, objective=hypermodel.objective, max_trials=args.trials,
+                                     seed=args.seed, directory=out, project_name="search")
+    print(f"keras-gan: {args.trials} trials of {args.epochs} epochs on {args.dataset!r}, objective "
+          f"{args.metric} ({hypermodel.objective.direction}); output in {out}", flush=True)
+    evaluation_data = data.take(max(1, -(-args.samples // args.batch_size)))
+    if args.steps_per_epoch:
+        data = data.repeat()
+    tuner.search(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, verbose=0,
+                 evaluation_data=evaluation_data)
+    best = tuner.oracle.get_best_trials(1)[0]
+    with atomic_path(os.path.join(out, "best.json")) as tmp, open(tmp, "w") as f:
+        json.dump({"score": best.score, "metric": args.metric, "hyperparameters": best.hyperparameters.values},
+                  f, indent=1)
+    model = tuner.get_best_models(1)[0]
+    save_image_grid(model.generate(64, seed=args.seed), os.path.join(out, "best.png"), scale=2)
+    print(f"keras-gan: best {args.metric} {best.score:.3f} with {best.hyperparameters.values}")
+    print(f"keras-gan: wrote {os.path.join(out, 'best.json')} and {os.path.join(out, 'best.png')}")
+    return best
 
 
 def load_generator(path):
@@ -274,9 +338,11 @@ def main(argv=None):
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            raise CLIError("choose a command: train or sample (see keras-gan --help)")
+            raise CLIError("choose a command: train, sample or tune (see keras-gan --help)")
         if args.command == "train":
             train(args)
+        elif args.command == "tune":
+            tune(args)
         else:
             sample(args)
     except CLIError as error:

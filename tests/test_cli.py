@@ -1,5 +1,6 @@
 """The keras-gan command line."""
 
+import json
 import os
 import subprocess
 import sys
@@ -110,3 +111,19 @@ def test_sample_refuses_a_model_with_a_lambda_layer(capsys, tmp_path):
     model.save(path)
     line = _one_line_error(capsys, ["sample", "--model", str(path), "--out", str(tmp_path / "x.png")])
     assert "cannot load" in line and "Lambda" in line and not (tmp_path / "x.png").exists()
+
+
+def test_train_logs_the_digit_metric_and_tune_finds_the_best_trial(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert cli.main(["train", "--epochs", "2", "--steps-per-epoch", "3", "--width", "4", "--sample-every", "1",
+                     "--out", str(out), "--verbose", "0"]) == 0
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["digit_fd"]) == 2 and all(v > 0 for v in history["digit_fd"])
+    assert "digit_fd of the final samples" in capsys.readouterr().out
+    assert cli.main(["tune", "--trials", "2", "--epochs", "1", "--samples", "64", "--out", str(tmp_path / "t"),
+                     "--dataset", "digits", "--steps-per-epoch", "3"]) == 0
+    best = json.loads((tmp_path / "t" / "best.json").read_text())
+    assert best["metric"] == "digit_fd" and np.isfinite(best["score"]) and "g_learning_rate" in best["hyperparameters"]
+    assert (tmp_path / "t" / "best.png").is_file()
+    line = _one_line_error(capsys, ["tune", "--metric", "fdi"])
+    assert "invalid choice" in line

@@ -1,6 +1,6 @@
 """Keras Tuner integration: a HyperModel whose objective is a sample-quality metric.
 
-Needs the `tune` extra: `pip install "keras-gan[tune]"`.
+Keras Tuner is installed with keras-gan.
 """
 
 from keras_gan.tuning.hypermodel import DEFAULT_SEARCH_SPACE, GANHyperModel

@@ -4,7 +4,7 @@ try:
     import keras_tuner
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
-        "keras_gan.tuning needs Keras Tuner: pip install \"keras-gan[tune]\" (or pip install keras-tuner)."
+        "keras_gan.tuning needs Keras Tuner, a dependency of keras-gan: pip install keras-tuner."
     ) from error
 
 import keras
@@ -127,10 +127,15 @@ class GANHyperModel(keras_tuner.HyperModel):
         )
         return gan
 
-    def fit(self, hp, model, x=None, *args, callbacks=None, **kwargs):
-        """`model.fit`, with an `Evaluate` callback scoring samples against `x` every `eval_every` epochs."""
+    def fit(self, hp, model, x=None, *args, callbacks=None, evaluation_data=None, **kwargs):
+        """`model.fit`, with an `Evaluate` callback scoring samples every `eval_every` epochs.
+
+        The real images compared with are `evaluation_data` when given (e.g.
+        a finite `take` of a repeated dataset), else `x`.
+        """
         from keras_gan.callbacks.evaluate import Evaluate
 
-        evaluate = Evaluate(x, metrics=[self.metric], num_samples=self.num_eval_samples, every=self.eval_every,
+        real = x if evaluation_data is None else evaluation_data
+        evaluate = Evaluate(real, metrics=[self.metric], num_samples=self.num_eval_samples, every=self.eval_every,
                             seed=self.seed)
         return model.fit(x, *args, callbacks=[evaluate, *(callbacks or [])], **kwargs)
