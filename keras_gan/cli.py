@@ -213,8 +213,8 @@ def train(args):
     if metric != "none":
         from keras_gan.callbacks import Evaluate
 
-        callbacks.append(Evaluate(data.take(8), metrics=[metric], num_samples=256, every=args.sample_every,
-                                  seed=args.seed))
+        callbacks.append(Evaluate(data.take(-(-1000 // args.batch_size)), metrics=[metric], num_samples=1000,
+                                  every=args.sample_every, seed=args.seed))
     history = gan.fit(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                       callbacks=callbacks, verbose=args.verbose)
     plot_history(history, os.path.join(out, "losses.png"))
