@@ -2,6 +2,7 @@
 
     python scripts/make_doc_figures.py             # the analytic figures (seconds)
     python scripts/make_doc_figures.py --digits    # also trains the main job's DCGAN (minutes) for digits.png
+    python scripts/make_doc_figures.py --models    # also the CGAN, InfoGAN and mode-coverage pictures (minutes)
 
 Writes into docs/images/:
 - generator_costs.png: the minimax, non-saturating and maximum-likelihood
@@ -10,7 +11,10 @@ Writes into docs/images/:
 - xy_game.png: alternating gradient play orbiting the equilibrium of min_x max_y xy;
 - js_vs_em.png: JS divergence and Earth-Mover distance between two point masses
   at 0 and theta (the WGAN paper's example of non-overlapping distributions);
-- digits.png: samples of `keras-gan train` (with --digits).
+- digits.png: samples of `keras-gan train` (with --digits);
+- cgan.png, infogan_traversal.png: the conditional GAN's one-row-per-digit grid and
+  InfoGAN's latent traversal, from `examples/` at their default settings (with --models);
+- mode_coverage.png: `benchmarks/mode_coverage.py` for one seed (with --models).
 """
 
 import argparse
@@ -63,11 +67,28 @@ def generator_costs(path):
     _save(fig, path)
 
 
-def xy_game(path):
-    spec = importlib.util.spec_from_file_location("xy_game", ROOT / "examples" / "xy_game.py")
+def _script(relative):
+    spec = importlib.util.spec_from_file_location(pathlib.Path(relative).stem, ROOT / relative)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.main(["--out", str(path)])
+    return module
+
+
+def xy_game(path):
+    _script("examples/xy_game.py").main(["--out", str(path)])
+
+
+def model_pictures(out):
+    work = pathlib.Path(tempfile.mkdtemp())
+    try:
+        _script("examples/conditional_gan_digits.py").main(["--out", str(work / "cgan")])
+        shutil.copyfile(sorted((work / "cgan" / "samples").glob("*.png"))[-1], out / "cgan.png")
+        _script("examples/infogan_digits.py").main(["--out", str(work / "infogan")])
+        shutil.copyfile(work / "infogan" / "traversal.png", out / "infogan_traversal.png")
+        _script("benchmarks/mode_coverage.py").main(["--seeds", "0", "--out", str(out / "mode_coverage.png")])
+        print(f"wrote {out / 'cgan.png'}, {out / 'infogan_traversal.png'}, {out / 'mode_coverage.png'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def js_vs_em(path):
@@ -105,6 +126,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
     parser.add_argument("--digits", action="store_true", help="also train the main job for digits.png")
+    parser.add_argument("--models", action="store_true", help="also train the CGAN, InfoGAN and mode-coverage runs")
     args = parser.parse_args(argv)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -113,6 +135,8 @@ def main(argv=None):
     js_vs_em(out / "js_vs_em.png")
     if args.digits:
         digits(out / "digits.png")
+    if args.models:
+        model_pictures(out)
     return sorted(p.name for p in out.glob("*.png"))
 
 

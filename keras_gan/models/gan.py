@@ -1,6 +1,7 @@
 """`GAN`: a `keras.Model` whose `fit` plays the adversarial game."""
 
 import contextlib
+import math
 import numbers
 import random
 
@@ -210,7 +211,11 @@ class GAN(keras.Model):
         """Builds both networks on a tiny batch and checks that they fit together."""
         if self.built:
             return
-        step = self.build_step(2)
+        # A batch every trick accepts (Packing(m) needs a multiple of m samples).
+        batch = 2
+        for trick in self.tricks:
+            batch = math.lcm(batch, int(getattr(trick, "batch_multiple", 1)))
+        step = self.build_step(batch)
         try:
             fake = self.generate_batch(step, training=False)
         except GANConfigurationError:

@@ -35,6 +35,11 @@ class Packing(Trick):
         if self.m < 1:
             raise ValueError(f"`m` must be >= 1. Received: m={m}.")
 
+    @property
+    def batch_multiple(self):
+        """Batches must hold a multiple of `m` samples."""
+        return self.m
+
     def transform_discriminator_input(self, model, x, step, role):
         shape = tuple(x.shape[1:])
         batch = x.shape[0]

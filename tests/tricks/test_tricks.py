@@ -111,10 +111,11 @@ def test_packing_concatenates_consecutive_samples_along_channels():
     np.testing.assert_array_equal(packed[0, ..., 0:3], batch[0])
 
 
-def test_packed_discriminator_trains_and_refuses_uneven_batches(tiny_data):
-    d = tiny_discriminator(sample_shape=SAMPLE_SHAPE[:-1] + (2,))
-    gan = make([Packing(2)], discriminator=d)
-    history = gan.fit(tiny_data, batch_size=16, verbose=0).history
+@pytest.mark.parametrize("m", [2, 3, 4])
+def test_packed_discriminator_trains_and_refuses_uneven_batches(tiny_data, m):
+    d = tiny_discriminator(sample_shape=SAMPLE_SHAPE[:-1] + (m,))
+    gan = make([Packing(m)], discriminator=d)  # builds on a batch every pack size divides
+    history = gan.fit(tiny_data[: 12 * 4], batch_size=12, verbose=0).history
     assert np.isfinite(history["d_loss"][0])
     with pytest.raises(ValueError, match="multiple of 2"):
         Packing(2).transform_discriminator_input(None, tf.zeros((3, 2)), GANStep(), "real")
