@@ -84,10 +84,12 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=200, help="epochs over 10,000 points")
     parser.add_argument("--points", type=int, default=10_000)
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--out", default="mode_coverage.png")
     args = parser.parse_args(argv)
     results, first = {}, {}
-    for name, (make, stddev) in DATASETS.items():
+    for name in args.datasets:
+        make, stddev = DATASETS[name]
         for config in args.configs:
             scores = []
             start = time.time()
