@@ -8,6 +8,7 @@ model saved as `gan.keras` and `generator.keras` in the output folder.
 import argparse
 import datetime
 import json
+import math
 import os
 import sys
 
@@ -207,13 +208,13 @@ def train(args):
                                               double_checkpoint=True, delete_checkpoint=True)
     saver = SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every, seed=args.seed)
     callbacks = [backup, saver]
-    metric = getattr(args, "metric", "auto")
+    metric = args.metric
     if metric == "auto":
-        metric = "digit_fd" if image_shape == (28, 28, 1) and args.dataset == "digits" else "none"
+        metric = "digit_fd" if args.dataset == "digits" else "none"
     if metric != "none":
         from keras_gan.callbacks import Evaluate
 
-        callbacks.append(Evaluate(data.take(-(-1000 // args.batch_size)), metrics=[metric], num_samples=1000,
+        callbacks.append(Evaluate(data.take(math.ceil(1000 / args.batch_size)), metrics=[metric], num_samples=1000,
                                   every=args.sample_every, seed=args.seed))
     history = gan.fit(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                       callbacks=callbacks, verbose=args.verbose)
@@ -270,7 +271,7 @@ def tune(args):
                                      seed=args.seed, directory=out, project_name="search")
     print(f"keras-gan: {args.trials} trials of {args.epochs} epochs on {args.dataset!r}, objective "
           f"{args.metric} ({hypermodel.objective.direction}); output in {out}", flush=True)
-    evaluation_data = data.take(max(1, -(-args.samples // args.batch_size)))
+    evaluation_data = data.take(math.ceil(args.samples / args.batch_size))
     if args.steps_per_epoch:
         data = data.repeat()
     tuner.search(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, verbose=0,

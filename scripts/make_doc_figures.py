@@ -55,8 +55,9 @@ def generator_costs(path):
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for name in ("minimax", "non_saturating", "maximum_likelihood"):
         loss = keras_gan.losses.get(name)
-        cost = [float(ops.convert_to_numpy(loss.generator_loss(ops.convert_to_tensor(logits[i : i + 1]))))
-                for i in range(len(d))]
+        # The loss averages over its batch: map it over one-logit batches to get each point's cost.
+        per_point = ops.vectorized_map(lambda logit, loss=loss: loss.generator_loss(logit[None]), logits)
+        cost = ops.convert_to_numpy(per_point)
         ax.plot(d, cost, label=name.replace("_", "-"))
     ax.set_xlabel("D(G(z))")
     ax.set_ylabel("generator cost J(G)")

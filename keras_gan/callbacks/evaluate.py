@@ -1,6 +1,6 @@
 """Sample-quality metrics in the epoch logs, so History, TensorBoard, checkpoints and tuners see them."""
 
-import math
+import contextlib
 
 import keras
 import numpy as np
@@ -115,42 +115,25 @@ class Evaluate(keras.callbacks.Callback):
         """Scores the model now; returns a dict of metric values (floats)."""
         self._check_model()
         model = self.model
-        with _averaged(model):
+        averaged = model.averaged_generator() if hasattr(model, "averaged_generator") else contextlib.nullcontext()
+        with averaged:
             generated = model.generate(self.num_samples, seed=self.seed)
         values = {}
         for metric in self.metrics:
-            if hasattr(metric, "reset_generated_state") and self._real_seen:
-                metric.reset_generated_state()
-                metric.update_state(generated_images=generated)
-            elif hasattr(metric, "reset_generated_state"):
-                metric.reset_state()
-                metric.update_state(self.real_images, generated)
-            else:
+            if not hasattr(metric, "reset_generated_state"):  # a score of generated images only
                 metric.reset_state()
                 metric.update_state(generated)
+            else:  # a distance: the real side is featurized once, on the first evaluation
+                if self._real_seen:
+                    metric.reset_generated_state()
+                else:
+                    metric.reset_state()
+                    metric.update_state(real_images=self.real_images)
+                metric.update_state(generated_images=generated)
             result = metric.result()
             if isinstance(result, dict):
                 values.update({k: float(v) for k, v in result.items()})
             else:
                 values[metric.name] = float(result)
         self._real_seen = True
-        for name, value in values.items():
-            if not math.isfinite(value):
-                values[name] = float("nan")
         return values
-
-
-class _averaged:
-    """Evaluates the generator's moving average when its optimizer keeps one."""
-
-    def __init__(self, model):
-        self.context = model.averaged_generator() if hasattr(model, "averaged_generator") else None
-
-    def __enter__(self):
-        if self.context is not None:
-            self.context.__enter__()
-
-    def __exit__(self, *exc):
-        if self.context is not None:
-            return self.context.__exit__(*exc)
-        return False

@@ -85,11 +85,14 @@ class _ImageMetric(keras.metrics.Metric):
         images = self._check_images(images, argument)
         if self.network is None:
             self.network = self.default_network(images.shape[1:])
-        outputs = [
-            _to_numpy(self.network(images[i : i + self.batch_size], training=False), type(self).__name__)
-            for i in range(0, len(images), self.batch_size)
-        ]
-        outputs = np.concatenate(outputs, axis=0).astype("float64")
+        if hasattr(self.network, "predict"):  # a Keras model: batched, compiled inference
+            outputs = self.network.predict(images, batch_size=self.batch_size, verbose=0)
+        else:
+            outputs = np.concatenate([
+                _to_numpy(self.network(images[i : i + self.batch_size], training=False), type(self).__name__)
+                for i in range(0, len(images), self.batch_size)
+            ])
+        outputs = np.asarray(outputs, dtype="float64")
         return outputs.reshape(len(outputs), -1)
 
     def get_config(self):
@@ -353,10 +356,10 @@ class _InceptionDefault:
         self.value_range = tuple(value_range)
 
     def default_network(self, image_shape):
-        from keras_gan.metrics.inception import inception_v3
+        from keras_gan.metrics.inception import shared_inception_v3
 
         self._default_built = True
-        return inception_v3(image_shape, self.weights, self.value_range, include_top=self.include_top)
+        return shared_inception_v3(tuple(image_shape), self.weights, self.value_range, self.include_top)
 
     def get_config(self):
         config = super().get_config()

@@ -5,6 +5,7 @@ Offline, pass `weights="/path/to/the.h5"` (the file Keras would download) or
 give the metrics any Keras model as `feature_extractor`/`classifier`.
 """
 
+import functools
 import os
 
 import keras
@@ -132,3 +133,9 @@ def inception_v3(input_shape, weights="imagenet", value_range=(-1.0, 1.0), inclu
     if path is not None:
         base.load_weights(path)
     return keras.Model(inputs, base(x), name="inception_v3_probabilities" if include_top else "inception_v3_features")
+
+
+@functools.lru_cache(maxsize=4)
+def shared_inception_v3(input_shape, weights, value_range, include_top):
+    """`inception_v3`, built once per configuration: FID and KID on the same images share it."""
+    return inception_v3(input_shape, weights, value_range, include_top)

@@ -214,7 +214,7 @@ class GAN(keras.Model):
         # A batch every trick accepts (Packing(m) needs a multiple of m samples).
         batch = 2
         for trick in self.tricks:
-            batch = math.lcm(batch, int(getattr(trick, "batch_multiple", 1)))
+            batch = math.lcm(batch, int(trick.batch_multiple))
         step = self.build_step(batch)
         try:
             fake = self.generate_batch(step, training=False)

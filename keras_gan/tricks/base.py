@@ -39,6 +39,9 @@ class Trick(SavesSeedState, keras.layers.Layer):
     #: Names of the terms this trick logs, fixed at construction.
     term_names = ()
 
+    #: Batches this trick accepts hold a multiple of this many samples.
+    batch_multiple = 1
+
     def __init__(self, weight=1.0, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         weight = float(weight)

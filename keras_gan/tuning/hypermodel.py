@@ -80,8 +80,8 @@ class GANHyperModel(keras_tuner.HyperModel):
         from keras_gan.metrics.feature_metrics import get
 
         self.image_shape = tuple(image_shape)
-        self.metric = metric
-        self.metric_name = get(metric).name
+        self.metric = get(metric)  # one instance, its network built once, for every trial
+        self.metric_name = self.metric.name
         unknown = sorted(set(search_space or {}) - set(DEFAULT_SEARCH_SPACE))
         if unknown:
             raise ValueError(
