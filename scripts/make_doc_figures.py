@@ -8,7 +8,16 @@ Writes into docs/images/:
 - generator_costs.png: the minimax, non-saturating and maximum-likelihood
   generator costs against D(G(z)), computed by keras_gan.losses (as Goodfellow's
   tutorial compares them);
-- xy_game.png: alternating gradient play orbiting the equilibrium of min_x max_y xy;
+- xy_game.png: alternating gradient play orbiting the equilibrium of min_x max_y xy,
+  the same game played by GAN.fit, and HistoricalAveraging making it converge;
+- lsgan_gradients.png: discriminators trained with the non-saturating and the
+  least-squares objectives on 1-D data, and where each pushes a generated sample;
+- label_smoothing.png: the optimal discriminator without, with one-sided and with
+  two-sided label smoothing, against discriminators trained with keras_gan.losses;
+- vbn_independence.png: one sample's output in 40 different batches, batch norm
+  against VirtualBatchNormalization;
+- minibatch_features.png: MinibatchDiscrimination's closeness features against the
+  spread of the batch;
 - js_vs_em.png: JS divergence and Earth-Mover distance between two point masses
   at 0 and theta (the WGAN paper's example of non-overlapping distributions);
 - digits.png: samples of `keras-gan train` (with --digits);
@@ -108,6 +117,172 @@ def js_vs_em(path):
     _save(fig, path)
 
 
+def _train_1d_discriminator(loss_fn, real_sampler, fake_sampler, steps=1500, hidden=32, linear=False, seed=0):
+    """Trains a small 1-D discriminator on `loss_fn(real_logits, fake_logits)` with Adam; returns it."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    layers = [keras.Input((1,))]
+    if not linear:
+        layers += [keras.layers.Dense(hidden, activation="tanh"), keras.layers.Dense(hidden, activation="tanh")]
+    net = keras.Sequential(layers + [keras.layers.Dense(1)])
+    optimizer = keras.optimizers.Adam(1e-2)
+    rng = np.random.default_rng(seed)
+
+    @tf.function
+    def step(real, fake):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(net(real), net(fake))
+        optimizer.apply(tape.gradient(loss, net.trainable_variables), net.trainable_variables)
+
+    for _ in range(steps):
+        step(real_sampler(rng, 256), fake_sampler(rng, 256))
+    return net
+
+
+def _samples(mean, std):
+    return lambda rng, n: rng.normal(mean, std, (n, 1)).astype("float32")
+
+
+def lsgan_gradients(path):
+    """Where each objective pushes a generated sample, for discriminators trained on both objectives."""
+    import tensorflow as tf
+
+    import keras_gan
+
+    real, fake = _samples(2.0, 0.5), _samples(-1.0, 0.5)
+    losses = {"non-saturating (sigmoid cross-entropy)": keras_gan.losses.NonSaturatingLoss(),
+              "least squares (LSGAN)": keras_gan.losses.LeastSquaresLoss()}
+    x = np.linspace(-3, 8, 221).astype("float32")[:, None]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    rng = np.random.default_rng(1)
+    for i, (name, loss) in enumerate(losses.items()):
+        net = _train_1d_discriminator(loss.discriminator_loss, real, fake, steps=500, linear=True)
+        xs = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(xs)
+            out = net(xs)
+            cost = loss.generator_loss(out) * len(x)  # the per-sample costs summed: d/dx_i is sample i's own
+        push = -tape.gradient(cost, xs).numpy()[:, 0]
+        shown = tf.sigmoid(out) if i == 0 else out
+        axes[0].plot(x[:, 0], np.asarray(shown)[:, 0], f"C{i}", label=("D(x) = sigmoid(logit)" if i == 0 else "D(x), linear"))
+        axes[1].plot(x[:, 0], push, f"C{i}", label=name)
+    for ax in axes:
+        ax.hist(real(rng, 2000)[:, 0], bins=40, density=True, alpha=0.25, color="k", label="real data")
+        ax.hist(fake(rng, 2000)[:, 0], bins=40, density=True, alpha=0.25, color="C3", label="generated")
+        ax.axhline(0, color="gray", lw=0.5)
+        ax.set_xlabel("x")
+    axes[0].set_title("Trained discriminators")
+    axes[1].set_title("-dJ(G)/dx: where a generated sample is pushed")
+    axes[0].legend(fontsize=7)
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def label_smoothing(path, smoothing=0.2):
+    """Closed-form optimal discriminators with and without smoothing, against trained ones."""
+    import keras
+    from scipy.stats import norm
+
+    import keras_gan
+    from keras_gan.losses import binary_cross_entropy_from_logits
+
+    p_data, p_model = norm(0.0, 1.0), norm(2.0, 1.0)
+    x = np.linspace(-3, 5, 161)
+    d, m = p_data.pdf(x), p_model.pdf(x)
+    closed = {"no smoothing": d / (d + m),
+              f"one-sided ({smoothing:g})": (1 - smoothing) * d / (d + m),
+              f"two-sided ({smoothing:g})": ((1 - smoothing) * d + smoothing * m) / (d + m)}
+    one_sided = keras_gan.losses.NonSaturatingLoss(label_smoothing=smoothing).discriminator_loss
+
+    def two_sided(real_logits, fake_logits):
+        return (keras.ops.mean(binary_cross_entropy_from_logits(1.0 - smoothing, real_logits))
+                + keras.ops.mean(binary_cross_entropy_from_logits(smoothing, fake_logits)))
+
+    trained = {"no smoothing": keras_gan.losses.NonSaturatingLoss().discriminator_loss,
+               f"one-sided ({smoothing:g})": one_sided, f"two-sided ({smoothing:g})": two_sided}
+    fig, ax = plt.subplots(figsize=(6, 4))
+    grid = x[::8].astype("float32")[:, None]
+    for i, (name, curve) in enumerate(closed.items()):
+        ax.plot(x, curve, f"C{i}", label=f"D*(x), {name}")
+        net = _train_1d_discriminator(trained[name], _samples(0.0, 1.0), _samples(2.0, 1.0))
+        ax.plot(grid[:, 0], keras.ops.convert_to_numpy(keras.ops.sigmoid(net(grid)))[:, 0], f"C{i}o",
+                markersize=4)
+    ax.plot(x, d / d.max() * 0.3, "k:", lw=1, label="p_data (scaled)")
+    ax.plot(x, m / m.max() * 0.3, "r:", lw=1, label="p_model (scaled)")
+    ax.set_xlabel("x")
+    ax.set_ylabel("D(x)")
+    ax.set_title("Optimal discriminator (lines) and trained ones (dots)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def vbn_independence(path, batches=40, batch_size=32):
+    """One fixed sample's output across batches: batch norm depends on the batch mates, VBN does not."""
+    import keras
+
+    from keras_gan.layers import VirtualBatchNormalization, WithReferenceBatch
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+
+    def body(norm):
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(16), norm, keras.layers.ReLU(),
+                                 keras.layers.Dense(1)])
+
+    reference = rng.normal(size=(64, 4)).astype("float32")
+    batch_norm = body(keras.layers.BatchNormalization())
+    vbn = WithReferenceBatch(body(VirtualBatchNormalization(reference_size=64)), reference)
+    sample = rng.normal(size=(1, 4)).astype("float32")
+    outputs = {"BatchNormalization": [], "VirtualBatchNormalization": []}
+    shifts = np.linspace(-2, 2, batches)
+    for shift in shifts:  # batch mates drawn around a different mean each time
+        mates = rng.normal(loc=shift, size=(batch_size - 1, 4)).astype("float32")
+        batch = np.concatenate([sample, mates])
+        outputs["BatchNormalization"].append(float(batch_norm(batch, training=True)[0, 0]))
+        outputs["VirtualBatchNormalization"].append(float(vbn(batch, training=True)[0, 0]))
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for name, values in outputs.items():
+        ax.plot(shifts, values, "o-", markersize=3, label=f"{name} (std {np.std(values):.3f})")
+    ax.set_xlabel("mean of the 31 other samples in the batch")
+    ax.set_ylabel("output for the same sample")
+    ax.set_title("One sample, 40 different batches (training mode)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def minibatch_features(path, batch_size=64):
+    """MinibatchDiscrimination's closeness features against the spread of the batch."""
+    import keras
+
+    from keras_gan.layers import MinibatchDiscrimination
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    layer = MinibatchDiscrimination(num_kernels=20, kernel_dim=5)
+    layer.build((None, 16))
+    centre = rng.normal(size=(1, 16))
+    spreads = np.linspace(0, 2, 41)
+    closeness = []
+    for s in spreads:
+        batch = (centre + s * rng.normal(size=(batch_size, 16))).astype("float32")
+        o = keras.ops.convert_to_numpy(layer(batch))[:, 16:]
+        closeness.append(o.mean())
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.plot(spreads, closeness, "o-", markersize=3, label="mean o(x_i)_b over the batch and kernels")
+    ax.axhline(batch_size - 1, color="gray", ls="--", label=f"batch size - 1 = {batch_size - 1} (all alike)")
+    ax.set_xlabel("standard deviation of the batch around one point")
+    ax.set_ylabel("minibatch feature o(x)")
+    ax.set_title("MinibatchDiscrimination(20, 5) sees a collapsed batch")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)
+
+
 def digits(path):
     from keras_gan import cli
 
@@ -134,6 +309,10 @@ def main(argv=None):
     generator_costs(out / "generator_costs.png")
     xy_game(out / "xy_game.png")
     js_vs_em(out / "js_vs_em.png")
+    lsgan_gradients(out / "lsgan_gradients.png")
+    label_smoothing(out / "label_smoothing.png")
+    vbn_independence(out / "vbn_independence.png")
+    minibatch_features(out / "minibatch_features.png")
     if args.digits:
         digits(out / "digits.png")
     if args.models:
