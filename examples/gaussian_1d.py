@@ -2,6 +2,7 @@
 
     python examples/gaussian_1d.py           # 40 epochs, a few seconds
     python examples/gaussian_1d.py --quick
+    python examples/gaussian_1d.py --loss minimax     # or maximum_likelihood, least_squares, ...
 
 Writes `gaussian_1d.png`: the target density, the generated histogram, and the
 discriminator's probability D(x) that x is real (near 0.5 where the two match).
@@ -22,6 +23,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--out", default="gaussian_1d.png")
+    parser.add_argument("--loss", default="non_saturating", help="any keras_gan.losses name")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
@@ -37,6 +39,7 @@ def main(argv=None):
     gan.compile(
         d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5, use_ema=True, ema_momentum=0.99),
+        loss=args.loss,
     )
     gan.fit(data, batch_size=256, epochs=1 if args.quick else args.epochs, verbose=0)
     samples = gan.generate(20_000, seed=1)[:, 0]
@@ -51,11 +54,19 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(xs, np.exp(-0.5 * ((xs - 4) / 0.5) ** 2) / (0.5 * np.sqrt(2 * np.pi)), "k--", label="target N(4, 0.5)")
     ax.hist(samples, bins=80, range=(1.5, 6.5), density=True, alpha=0.5, label="generated")
-    d = keras.ops.convert_to_numpy(keras.ops.sigmoid(discriminator(xs[:, None])))[:, 0]
-    ax.plot(xs, d, label="D(x)")
+    d = keras.ops.convert_to_numpy(discriminator(xs[:, None]))[:, 0]
+    if gan.loss.probabilistic:
+        ax.plot(xs, 1 / (1 + np.exp(-d)), label="D(x)")
+    else:
+        ax.plot(xs, d, label="critic score D(x)")
     ax.legend()
+    ax.set_title(f"1-D GAN, {args.loss} objective")
     fig.tight_layout()
-    fig.savefig(args.out)
+    from keras_gan.utils.files import atomic_path
+
+    with atomic_path(args.out) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
     return samples
 
 

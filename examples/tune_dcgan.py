@@ -6,7 +6,9 @@
 The objective is the Frechet distance on the shipped digit classifier's
 features (`digit_fd`, offline; lower is better), computed on 500 samples after
 every epoch by `keras_gan.callbacks.Evaluate`, never a loss. Prints the best
-hyperparameters and saves the best generator's samples to `best.png`.
+hyperparameters, saves the best generator's samples to `best.png` and plots
+every trial's digit_fd per epoch and its final score against the generator's
+learning rate in `trials.png`.
 """
 
 import argparse
@@ -48,7 +50,43 @@ def main(argv=None):
         print(f"trial {trial.trial_id}: digit_fd {trial.score:.2f}")
     best = tuner.get_best_models(1)[0]
     save_image_grid(best.generate(64, seed=0), os.path.join(args.out, "best.png"), scale=2)
+    plot_trials(tuner, os.path.join(args.out, "trials.png"))
     return best_trial
+
+
+def plot_trials(tuner, path, metric="digit_fd"):
+    """Each trial's metric per epoch (left) and its score against the generator's learning rate (right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from keras_gan.utils.files import atomic_path
+
+    trials = sorted(tuner.oracle.trials.values(), key=lambda t: t.score)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for rank, trial in enumerate(trials):
+        observations = trial.metrics.get_history(metric)
+        steps = [o.step + 1 for o in observations]
+        values = [o.value[0] for o in observations]
+        style = dict(color="C3", lw=2.5, zorder=3, label=f"best trial ({trial.score:.1f})") if rank == 0 else \
+            dict(color="gray", alpha=0.6, lw=1)
+        axes[0].plot(steps, values, **style)
+        hp = trial.hyperparameters.values
+        marker = {"non_saturating": "o", "least_squares": "s", "hinge": "^"}.get(hp.get("loss"), "x")
+        if "g_learning_rate" in hp:  # absent when the search space fixes it
+            axes[1].scatter(hp["g_learning_rate"], trial.score, marker=marker, color="C3" if rank == 0 else "C0")
+    for loss, marker in {"non_saturating": "o", "least_squares": "s", "hinge": "^"}.items():
+        axes[1].scatter([], [], marker=marker, color="C0", label=loss)
+    axes[0].set(xlabel="epoch", ylabel=metric, yscale="log", title=f"{len(trials)} trials: {metric} per epoch")
+    axes[1].set(xlabel="generator learning rate", ylabel=f"final {metric}", xscale="log", yscale="log",
+                title="score against the generator's learning rate")
+    axes[0].legend(fontsize=8)
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
 
 
 if __name__ == "__main__":

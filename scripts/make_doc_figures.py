@@ -2,7 +2,8 @@
 
     python scripts/make_doc_figures.py             # the analytic figures (seconds)
     python scripts/make_doc_figures.py --digits    # also trains the main job's DCGAN (minutes) for digits.png
-    python scripts/make_doc_figures.py --models    # also the CGAN, InfoGAN and mode-coverage pictures (minutes)
+    python scripts/make_doc_figures.py --models    # also the CGAN, InfoGAN, WGAN-GP and mode-coverage pictures
+    python scripts/make_doc_figures.py --models wgan   # only some of them
 
 Writes into docs/images/:
 - generator_costs.png: the minimax, non-saturating and maximum-likelihood
@@ -23,6 +24,8 @@ Writes into docs/images/:
 - digits.png: samples of `keras-gan train` (with --digits);
 - cgan.png, infogan_traversal.png: the conditional GAN's one-row-per-digit grid and
   InfoGAN's latent traversal, from `examples/` at their default settings (with --models);
+- wgan_critic.png: WGAN-GP's Wasserstein estimate and digit_fd per epoch
+  (`examples/wgan_digits.py`, with --models);
 - mode_coverage.png: `benchmarks/mode_coverage.py` for one seed (with --models).
 """
 
@@ -88,15 +91,24 @@ def xy_game(path):
     _script("examples/xy_game.py").main(["--out", str(path)])
 
 
-def model_pictures(out):
+MODEL_PICTURES = ("cgan", "infogan", "wgan", "mode_coverage")
+
+
+def model_pictures(out, names=MODEL_PICTURES):
     work = pathlib.Path(tempfile.mkdtemp())
     try:
-        _script("examples/conditional_gan_digits.py").main(["--out", str(work / "cgan")])
-        shutil.copyfile(sorted((work / "cgan" / "samples").glob("*.png"))[-1], out / "cgan.png")
-        _script("examples/infogan_digits.py").main(["--out", str(work / "infogan")])
-        shutil.copyfile(work / "infogan" / "traversal.png", out / "infogan_traversal.png")
-        _script("benchmarks/mode_coverage.py").main(["--seeds", "0", "--out", str(out / "mode_coverage.png")])
-        print(f"wrote {out / 'cgan.png'}, {out / 'infogan_traversal.png'}, {out / 'mode_coverage.png'}")
+        if "cgan" in names:
+            _script("examples/conditional_gan_digits.py").main(["--out", str(work / "cgan")])
+            shutil.copyfile(sorted((work / "cgan" / "samples").glob("*.png"))[-1], out / "cgan.png")
+        if "infogan" in names:
+            _script("examples/infogan_digits.py").main(["--out", str(work / "infogan")])
+            shutil.copyfile(work / "infogan" / "traversal.png", out / "infogan_traversal.png")
+        if "wgan" in names:
+            _script("examples/wgan_digits.py").main(["--out", str(work / "wgan"), "--epochs", "60"])
+            shutil.copyfile(work / "wgan" / "wasserstein.png", out / "wgan_critic.png")
+        if "mode_coverage" in names:
+            _script("benchmarks/mode_coverage.py").main(["--seeds", "0", "--out", str(out / "mode_coverage.png")])
+        print(f"wrote the pictures of {', '.join(names)} into {out}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -302,7 +314,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
     parser.add_argument("--digits", action="store_true", help="also train the main job for digits.png")
-    parser.add_argument("--models", action="store_true", help="also train the CGAN, InfoGAN and mode-coverage runs")
+    parser.add_argument("--models", nargs="*", choices=MODEL_PICTURES,
+                        help="also train these examples for their pictures (all of them if none is named)")
     args = parser.parse_args(argv)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -315,8 +328,8 @@ def main(argv=None):
     minibatch_features(out / "minibatch_features.png")
     if args.digits:
         digits(out / "digits.png")
-    if args.models:
-        model_pictures(out)
+    if args.models is not None:
+        model_pictures(out, args.models or MODEL_PICTURES)
     return sorted(p.name for p in out.glob("*.png"))
 
 

@@ -8,3 +8,12 @@ def test_plot_history_writes_a_png(tmp_path):
     path = plot_history(history, tmp_path / "losses.png")
     with Image.open(path) as image:
         assert image.format == "PNG" and image.size[0] > 500
+
+
+def test_sample_quality_metrics_get_their_own_panel(tmp_path):
+    from PIL import Image
+
+    logs = {"d_loss": [1.3, 1.2, 1.1], "g_loss": [0.8, 0.9, 1.0], "p_real": [0.6, 0.55, 0.5]}
+    two = plot_history(logs, str(tmp_path / "two.png"))
+    three = plot_history({**logs, "digit_fd": [300.0, 120.0]}, str(tmp_path / "three.png"))  # every 2 epochs
+    assert Image.open(three).size[0] == Image.open(two).size[0] * 3 // 2  # one more 5.5-inch panel
