@@ -26,6 +26,9 @@ Writes into docs/images/:
   InfoGAN's latent traversal, from `examples/` at their default settings (with --models);
 - wgan_critic.png: WGAN-GP's Wasserstein estimate and digit_fd per epoch
   (`examples/wgan_digits.py`, with --models);
+- improved_techniques.png: one row of samples per technique of Salimans et al.
+  (`examples/improved_techniques.py`, with --models);
+- tuning_trials.png: the Keras Tuner search of `examples/tune_dcgan.py` (with --models);
 - mode_coverage.png: `benchmarks/mode_coverage.py` for one seed (with --models).
 """
 
@@ -91,7 +94,7 @@ def xy_game(path):
     _script("examples/xy_game.py").main(["--out", str(path)])
 
 
-MODEL_PICTURES = ("cgan", "infogan", "wgan", "mode_coverage")
+MODEL_PICTURES = ("cgan", "infogan", "wgan", "improved", "tuning", "mode_coverage")
 
 
 def model_pictures(out, names=MODEL_PICTURES):
@@ -106,6 +109,14 @@ def model_pictures(out, names=MODEL_PICTURES):
         if "wgan" in names:
             _script("examples/wgan_digits.py").main(["--out", str(work / "wgan"), "--epochs", "60"])
             shutil.copyfile(work / "wgan" / "wasserstein.png", out / "wgan_critic.png")
+        if "improved" in names:
+            configs = ["baseline", "feature_matching", "minibatch", "historical_averaging", "label_smoothing",
+                       "vbn", "all"]
+            _script("examples/improved_techniques.py").main(["--configs", *configs,
+                                                             "--out", str(out / "improved_techniques.png")])
+        if "tuning" in names:
+            _script("examples/tune_dcgan.py").main(["--out", str(work / "tune")])
+            shutil.copyfile(work / "tune" / "trials.png", out / "tuning_trials.png")
         if "mode_coverage" in names:
             _script("benchmarks/mode_coverage.py").main(["--seeds", "0", "--out", str(out / "mode_coverage.png")])
         print(f"wrote the pictures of {', '.join(names)} into {out}")
