@@ -10,6 +10,8 @@ do worse: each multiplies the distance to the equilibrium by
 
 import numpy as np
 
+__all__ = ["xy_game", "xy_game_gan"]
+
 
 def xy_game(steps=6, step_size=1.0, start=(1.0, 1.0), simultaneous=False, y_first=True):
     """Plays gradient steps on `f(x, y) = x y` and returns the trajectory.

@@ -2,6 +2,8 @@
 
 from keras_gan.utils.files import atomic_path
 
+__all__ = ["plot_history"]
+
 
 QUALITY_METRICS = ("digit_fd", "digit_score", "fid", "kid", "inception_score")
 

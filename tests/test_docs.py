@@ -32,3 +32,19 @@ def test_doctest_fencing_keeps_outputs_with_their_inputs():
         sys.path.pop(0)
     text = "Example:\n\n>>> x = 1\n>>> x\n1\n\nAfter."
     assert fence_doctests(text) == "Example:\n\n```pycon\n>>> x = 1\n>>> x\n1\n```\n\nAfter."
+
+
+def test_every_picture_a_page_shows_exists_and_every_picture_is_shown():
+    import re
+
+    pages = list((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+    shown, missing = set(), []
+    for page in pages:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", page.read_text()):
+            path = (page.parent / target).resolve()
+            shown.add(path)
+            if not path.is_file():
+                missing.append(f"{page.relative_to(ROOT)}: {target}")
+    assert not missing, f"pictures that do not exist (run scripts/make_doc_figures.py): {missing}"
+    unused = [p.name for p in (ROOT / "docs" / "images").glob("*.png") if p.resolve() not in shown]
+    assert not unused, f"pictures no page shows: {unused}"

@@ -89,12 +89,37 @@ def get(identifier):
 
 
 def serialize(loss):
-    """Serializes an `AdversarialLoss` to a config dict."""
+    """Serializes an `AdversarialLoss` to a config dict.
+
+    Args:
+        loss: A `keras_gan.losses.AdversarialLoss` instance.
+
+    Returns:
+        A JSON-serializable dict, as `keras.saving.serialize_keras_object` writes.
+
+    Example:
+
+    >>> config = serialize(NonSaturatingLoss(label_smoothing=0.1))
+    >>> deserialize(config).label_smoothing
+    0.1
+    """
     return keras.saving.serialize_keras_object(loss)
 
 
 def deserialize(config):
-    """Restores an `AdversarialLoss` from `serialize`'s output."""
+    """Restores an `AdversarialLoss` from `serialize`'s output.
+
+    Args:
+        config: A dict from `serialize` (or a loss name).
+
+    Returns:
+        The `AdversarialLoss` instance.
+
+    Example:
+
+    >>> deserialize(serialize(LeastSquaresLoss())).name
+    'least_squares'
+    """
     return get(config)
 
 

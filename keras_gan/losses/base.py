@@ -27,6 +27,20 @@ class AdversarialLoss(keras.losses.Loss):
         name: Name of the loss.
         reduction: Keras reduction used by `__call__`.
         dtype: Dtype of the loss computation.
+
+    Example:
+
+    >>> import keras
+    >>> from keras import ops
+    >>> @keras.saving.register_keras_serializable(package="doc")
+    ... class SoftplusGap(AdversarialLoss):
+    ...     # A made-up objective: D minimizes softplus(fake - real), G the opposite.
+    ...     def discriminator_loss(self, real_logits, fake_logits):
+    ...         return ops.mean(ops.softplus(fake_logits - real_logits))
+    ...     def generator_loss(self, fake_logits):
+    ...         return ops.mean(ops.softplus(-fake_logits))
+    >>> float(SoftplusGap().discriminator_loss(ops.ones((2, 1)), ops.ones((2, 1))))   # log 2
+    0.693...
     """
 
     #: Whether `sigmoid(output)` reads as the probability that a sample is

@@ -33,6 +33,13 @@ def binary_cross_entropy_from_logits(y_true, logits):
 
     Returns:
         A tensor of the logits' shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> values = binary_cross_entropy_from_logits(1.0, np.array([-50.0, 0.0, 50.0], "float32"))
+    >>> np.round(np.asarray(values), 4).tolist()   # -log sigmoid(l): 50, log 2, ~0, never inf
+    [50.0, 0.6931, 0.0]
     """
     logits = ops.convert_to_tensor(logits)
     y_true = ops.cast(y_true, logits.dtype)
@@ -55,6 +62,9 @@ def discriminator_cross_entropy(real_logits, fake_logits, label_smoothing=0.0):
 
     >>> float(discriminator_cross_entropy([0.0], [0.0]))  # 2 log 2
     1.386...
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     real_logits, fake_logits = _flat(real_logits), _flat(fake_logits)
     real = binary_cross_entropy_from_logits(1.0 - label_smoothing, real_logits)
@@ -70,6 +80,19 @@ def minimax_generator_loss(fake_logits):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(minimax_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    -16.8977
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     return -ops.mean(ops.softplus(_flat(fake_logits)))
 
@@ -82,6 +105,19 @@ def non_saturating_generator_loss(fake_logits):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(non_saturating_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    16.8977
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     return ops.mean(ops.softplus(-_flat(fake_logits)))
 
@@ -97,6 +133,19 @@ def maximum_likelihood_generator_loss(fake_logits):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(maximum_likelihood_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    -8.641175528213431e+20
+
+    Reference:
+        Goodfellow, "NIPS 2016 Tutorial: Generative Adversarial Networks", arXiv:1701.00160.
     """
     return -0.5 * ops.mean(ops.exp(_flat(fake_logits)))
 

@@ -15,6 +15,20 @@ def hinge_discriminator_loss(real_scores, fake_scores):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(hinge_discriminator_loss(logits, -logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    34.6667
+
+    Reference:
+        Lim and Ye, "Geometric GAN", arXiv:1705.02894, 2017; Miyato et al., "Spectral Normalization
+        for Generative Adversarial Networks", ICLR 2018.
     """
     real_scores, fake_scores = _flat(real_scores), _flat(fake_scores)
     return ops.mean(ops.relu(1.0 - real_scores)) + ops.mean(ops.relu(1.0 + fake_scores))
@@ -28,6 +42,20 @@ def hinge_generator_loss(fake_scores):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(hinge_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    -0.0
+
+    Reference:
+        Lim and Ye, "Geometric GAN", arXiv:1705.02894, 2017; Miyato et al., "Spectral Normalization
+        for Generative Adversarial Networks", ICLR 2018.
     """
     return -ops.mean(_flat(fake_scores))
 

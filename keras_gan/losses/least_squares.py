@@ -17,6 +17,19 @@ def least_squares_discriminator_loss(real_scores, fake_scores, label_smoothing=0
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(least_squares_discriminator_loss(logits, -logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    1667.1666
+
+    Reference:
+        Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017.
     """
     real_scores, fake_scores = _flat(real_scores), _flat(fake_scores)
     real = 0.5 * ops.square(real_scores - (1.0 - label_smoothing))
@@ -31,6 +44,19 @@ def least_squares_generator_loss(fake_scores):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(least_squares_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    833.8333
+
+    Reference:
+        Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017.
     """
     return ops.mean(0.5 * ops.square(_flat(fake_scores) - 1.0))
 

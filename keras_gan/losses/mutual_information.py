@@ -25,6 +25,10 @@ def categorical_code_loss(codes, logits):
 
     >>> float(categorical_code_loss([[0.0, 1.0]], [[0.0, 0.0]]))  # log 2
     0.6931...
+
+    Reference:
+        Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
+        Generative Adversarial Nets", NeurIPS 2016.
     """
     codes = ops.cast(ops.convert_to_tensor(codes), "float32")
     log_q = ops.log_softmax(ops.cast(ops.convert_to_tensor(logits), "float32"), axis=-1)
@@ -50,6 +54,10 @@ def gaussian_code_loss(codes, mean, log_std=None):
 
     >>> round(float(gaussian_code_loss([[0.5]], [[0.5]])), 4)  # 1/2 log(2 pi)
     0.9189
+
+    Reference:
+        Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
+        Generative Adversarial Nets", NeurIPS 2016.
     """
     codes = ops.cast(ops.convert_to_tensor(codes), "float32")
     mean = ops.cast(ops.convert_to_tensor(mean), "float32")

@@ -15,6 +15,19 @@ def wasserstein_critic_loss(real_scores, fake_scores):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(wasserstein_critic_loss(logits, -logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    0.0
+
+    Reference:
+        Arjovsky, Chintala and Bottou, "Wasserstein Generative Adversarial Networks", ICML 2017.
     """
     return ops.mean(_flat(fake_scores)) - ops.mean(_flat(real_scores))
 
@@ -27,6 +40,19 @@ def wasserstein_generator_loss(fake_scores):
 
     Returns:
         A scalar tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
+    >>> value = float(wasserstein_generator_loss(logits))
+    >>> bool(np.isfinite(value))
+    True
+    >>> round(value, 4)
+    -0.0
+
+    Reference:
+        Arjovsky, Chintala and Bottou, "Wasserstein Generative Adversarial Networks", ICML 2017.
     """
     return -ops.mean(_flat(fake_scores))
 

@@ -80,6 +80,16 @@ def digit_feature_extractor(classifier=None):
 
     Returns:
         A `keras.Model`, digits -> 128 features.
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> digit_feature_extractor().predict(x[:4], verbose=0).shape
+    (4, 128)
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
     """
     classifier = classifier or load_digit_classifier()
     return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output,
@@ -87,6 +97,16 @@ def digit_feature_extractor(classifier=None):
 
 
 def digit_classifier_info():
-    """How the shipped classifier was trained and its held-out accuracy (a dict)."""
+    """How the shipped classifier was trained and its held-out accuracy (a dict).
+
+    Returns:
+        A dict: `train` and `test` (how the data was split), `epochs` and
+        `test_accuracy` (on digits it never saw).
+
+    Example:
+
+    >>> digit_classifier_info()["test_accuracy"] > 0.9
+    True
+    """
     with open(DIGIT_CLASSIFIER_INFO) as f:
         return json.load(f)

@@ -42,6 +42,17 @@ def feature_statistics(features):
 
     Returns:
         A tuple `(mean, covariance)`, shapes `(features,)` and `(features, features)`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> mean, cov = feature_statistics(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    >>> mean.tolist(), cov.tolist()
+    ([1.0, 2.0], [[2.0, 2.0], [2.0, 2.0]])
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
     """
     features = _as_features(features, "features")
     return features.mean(axis=0), np.cov(features, rowvar=False)
@@ -63,6 +74,10 @@ def frechet_distance_from_statistics(mean_a, cov_a, mean_b, cov_b):
 
     >>> round(frechet_distance_from_statistics([0.0, 0.0], np.eye(2), [3.0, 4.0], np.eye(2)), 6)
     25.0
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
     """
     mean_a, mean_b = np.asarray(mean_a, "float64"), np.asarray(mean_b, "float64")
     cov_a, cov_b = np.atleast_2d(np.asarray(cov_a, "float64")), np.atleast_2d(np.asarray(cov_b, "float64"))

@@ -188,6 +188,10 @@ class FrechetDistance(_FeatureDistance):
     >>> fd.update_state(generated_images=-x[2000:4000])  # inverted digits: far
     >>> float(fd.result()) > 100.0
     True
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
     """
 
     def __init__(self, network=None, batch_size=64, name="frechet_distance", **kwargs):
@@ -232,6 +236,17 @@ class KernelDistance(_FeatureDistance):
         seed: Seed of the subset draws.
         batch_size: Images per call of the network.
         name: The name under which the value is logged.
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> kd = KernelDistance(keras_gan.metrics.digit_feature_extractor(), subset_size=500, name="digit_kd")
+    >>> kd.update_state(x[:1000], -x[1000:2000])   # real against inverted digits
+    >>> float(kd.result()["digit_kd"]) > 0.1
+    True
+
+    Reference:
+        Binkowski et al., "Demystifying MMD GANs", ICLR 2018 (KID).
     """
 
     def __init__(self, network=None, num_subsets=100, subset_size=1000, seed=0, batch_size=64,
@@ -387,6 +402,11 @@ class FrechetInceptionDistance(_InceptionDefault, FrechetDistance):
     fid.update_state(real_images, gan.generate(1000))
     print(float(fid.result()))
     ```
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
 
     def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), batch_size=64, name="fid",
@@ -402,6 +422,29 @@ class KernelInceptionDistance(_InceptionDefault, KernelDistance):
     Returns `{"kid": mean, "kid_std": std}` over subsets. Arguments as in
     `FrechetInceptionDistance`, plus `num_subsets`, `subset_size` and `seed`
     of `KernelDistance`.
+
+    Args:
+        network: None (InceptionV3, 2048 pool features), or any Keras model
+            mapping images to features.
+        weights: InceptionV3's weights: `"imagenet"`, a local `.h5` path, or None.
+        value_range: The images' `(min, max)`.
+        num_subsets: Number of random subsets the estimate is averaged over.
+        subset_size: Samples per subset (capped at the number available).
+        seed: Seed of the subset draws.
+        batch_size: Images per call of the network.
+        name: Logged as `"kid"` (and `"kid_std"`).
+
+    Example:
+
+    ```python
+    kid = keras_gan.metrics.KernelInceptionDistance()          # downloads InceptionV3 once
+    kid.update_state(real_images, gan.generate(len(real_images)))
+    kid.result()   # {"kid": mean, "kid_std": std}
+    ```
+
+    Reference:
+        Binkowski et al., "Demystifying MMD GANs", ICLR 2018 (KID).
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
 
     def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), num_subsets=100,
@@ -418,6 +461,27 @@ class InceptionScore(_InceptionDefault, ClassifierScore):
     Returns `{"inception_score": mean, "inception_score_std": std}` over
     `splits` groups. Arguments as in `FrechetInceptionDistance`; `network`
     must output class probabilities.
+
+    Args:
+        network: None (InceptionV3 with its ImageNet classifier), or any Keras
+            model mapping images to class probabilities.
+        weights: InceptionV3's weights: `"imagenet"`, a local `.h5` path, or None.
+        value_range: The images' `(min, max)`.
+        splits: Number of groups the score is averaged over (10, as the paper).
+        batch_size: Images per call of the network.
+        name: Logged as `"inception_score"`.
+
+    Example:
+
+    ```python
+    inception_score = keras_gan.metrics.InceptionScore()      # downloads InceptionV3 once
+    inception_score.update_state(generated_images=gan.generate(5000))
+    inception_score.result()   # {"inception_score": mean, "inception_score_std": std}
+    ```
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
 
     include_top = True
@@ -433,6 +497,22 @@ class DigitFrechetDistance(FrechetDistance):
     """The Frechet distance on the shipped digit classifier's 128 features (offline FID for 28x28 digits).
 
     Images must be `(n, 28, 28, 1)` in [-1, 1].
+
+    Args:
+        batch_size: Images per call of the classifier.
+        name: Logged under this name (`"digit_fd"`).
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> fd = DigitFrechetDistance()
+    >>> fd.update_state(x[:1000], x[1000:2000])
+    >>> float(fd.result()) < 5.0   # two sets of real digits
+    True
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+        Equilibrium", NeurIPS 2017 (FID).
     """
 
     def __init__(self, batch_size=256, name="digit_fd", **kwargs):
@@ -449,6 +529,22 @@ class DigitClassifierScore(ClassifierScore):
 
     Images must be `(n, 28, 28, 1)` in [-1, 1]. Returns
     `{"digit_score": mean, "digit_score_std": std}`.
+
+    Args:
+        splits: Number of groups the score is averaged over.
+        batch_size: Images per call of the classifier.
+        name: Logged under this name (`"digit_score"`).
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> score = DigitClassifierScore()
+    >>> score.update_state(generated_images=x[:1000])
+    >>> float(score.result()["digit_score"]) > 8.0   # at most 10; real digits about 9
+    True
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
 
     def __init__(self, splits=10, batch_size=256, name="digit_score", **kwargs):
@@ -471,6 +567,13 @@ METRICS = {
 def get(identifier):
     """A sample-quality metric from its name (`"fid"`, `"kid"`, `"inception_score"`, `"digit_fd"`,
     `"digit_score"`) or an instance.
+
+    Args:
+        identifier: `"fid"`, `"kid"`, `"inception_score"`, `"digit_fd"`,
+            `"digit_score"`, or a `keras.metrics.Metric` instance (returned as is).
+
+    Returns:
+        A metric instance.
 
     Example:
 

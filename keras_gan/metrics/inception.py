@@ -47,6 +47,9 @@ class InceptionPreprocessing(keras.layers.Layer):
     >>> layer = InceptionPreprocessing(value_range=(0, 1))
     >>> tuple(layer(np.ones((2, 28, 28, 1))).shape)
     (2, 299, 299, 3)
+
+    Reference:
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
 
     def __init__(self, value_range=(-1.0, 1.0), size=INCEPTION_SIZE, **kwargs):
@@ -120,6 +123,16 @@ def inception_v3(input_shape, weights="imagenet", value_range=(-1.0, 1.0), inclu
     Raises:
         OSError: The ImageNet weights cannot be downloaded (offline); the
             message says how to work offline.
+
+    Example:
+
+    ```python
+    network = keras_gan.metrics.inception_v3((28, 28, 1), weights="imagenet")   # or weights="inception.h5" offline
+    features = network.predict(images)                                           # (n, 2048)
+    ```
+
+    Reference:
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
     path = inception_weights(weights, include_top)
     inputs = keras.Input(tuple(input_shape))

@@ -31,6 +31,11 @@ def mode_coverage(samples, centres, stddev, within=3.0, min_samples=None):
     >>> out = mode_coverage(np.array([[0.0, 0.0], [0.01, 0.0], [5.0, 5.0]]), centres, stddev=0.01)
     >>> out["modes"], round(out["high_quality"], 3)
     (1, 0.667)
+
+    Reference:
+        Lin et al., "PacGAN: The Power of Two Samples in Generative Adversarial Networks", NeurIPS 2018.
+        Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational
+        Learning", NeurIPS 2017.
     """
     samples = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
     centres = np.asarray(centres, dtype="float64")

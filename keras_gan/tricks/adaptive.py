@@ -27,6 +27,18 @@ class TrainLosingPlayer(Trick):
     Args:
         discriminator_threshold: Skip the discriminator's update below this loss.
         generator_threshold: Skip the generator's update below this loss.
+
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.TrainLosingPlayer(0.3, 0.3)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> 0.0 <= history.history["d_updates"][0] <= 1.0
+    True
     """
 
     term_names = ("d_updates", "g_updates")

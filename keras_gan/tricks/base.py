@@ -34,6 +34,22 @@ class Trick(SavesSeedState, keras.layers.Layer):
         weight: Multiplier of every cost term this trick adds.
         name: Name of the trick; also the prefix of nothing: terms are logged
             under the names that `term_names` lists.
+
+    Example:
+
+    >>> @keras.saving.register_keras_serializable(package="doc")
+    ... class MeanMatching(Trick):
+    ...     # The generator also matches the real batch's mean.
+    ...     term_names = ("mean_gap",)
+    ...     def generator_terms(self, model, step):
+    ...         gap = keras.ops.mean(step.real, axis=0) - keras.ops.mean(step.fake, axis=0)
+    ...         return {"mean_gap": keras.ops.mean(keras.ops.square(gap))}
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[MeanMatching(weight=0.5)])
+    >>> gan.compile()
+    >>> "mean_gap" in gan.fit(np.ones((32, 2), "float32"), batch_size=16, verbose=0).history
+    True
     """
 
     #: Names of the terms this trick logs, fixed at construction.

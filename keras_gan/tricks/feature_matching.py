@@ -28,6 +28,18 @@ class FeatureMatching(Trick):
         replace_objective: Drop the adversarial generator cost, as the paper
             does, keeping only feature matching.
 
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.FeatureMatching(layer=-2)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> "feature_matching" in history.history
+    True
+
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """

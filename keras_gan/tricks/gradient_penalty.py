@@ -13,7 +13,26 @@ def _per_sample_norms(gradients):
 
 
 def interpolate(real, fake, t):
-    """`t * real + (1 - t) * fake`, with one weight `t` per sample, shape `(B,)`."""
+    """`t * real + (1 - t) * fake`, with one weight `t` per sample, shape `(B,)`.
+
+    Args:
+        real: Real samples `(B, ...)`.
+        fake: Generated samples, the same shape.
+        t: Weights `(B,)`, one per sample (WGAN-GP draws them from U[0, 1]).
+
+    Returns:
+        The interpolates, shaped like `real`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x_hat = interpolate(np.ones((2, 3), "float32"), np.zeros((2, 3), "float32"), np.array([0.25, 1.0], "float32"))
+    >>> np.asarray(x_hat).tolist()
+    [[0.25, 0.25, 0.25], [1.0, 1.0, 1.0]]
+
+    Reference:
+        Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.
+    """
     t = ops.reshape(ops.cast(t, real.dtype), (-1,) + (1,) * (len(real.shape) - 1))
     return t * real + (1.0 - t) * ops.cast(fake, real.dtype)
 
@@ -35,6 +54,18 @@ def gradient_penalty(critic, real, fake, t, target=1.0):
     Returns:
         The scalar penalty (float32), differentiable with respect to the
         critic's weights.
+
+    Example:
+
+    >>> import numpy as np
+    >>> critic = lambda x: 3.0 * keras.ops.sum(x, axis=1)      # gradient norm 3 * sqrt(2) everywhere
+    >>> x = np.ones((4, 2), "float32")
+    >>> value = float(gradient_penalty(critic, x, -x, np.full(4, 0.5, "float32")))
+    >>> round(value, 4) == round((3 * 2 ** 0.5 - 1) ** 2, 4)
+    True
+
+    Reference:
+        Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.
     """
     x_hat = interpolate(real, fake, t)
     norms = _per_sample_norms(input_gradients(critic, x_hat))
@@ -50,6 +81,17 @@ def r1_penalty(critic, real):
 
     Returns:
         The scalar penalty (float32), without the conventional factor gamma / 2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> critic = lambda x: 0.5 * keras.ops.sum(x ** 2, axis=1)   # gradient x, squared norm ||x||^2
+    >>> float(r1_penalty(critic, np.full((4, 2), 2.0, "float32")))
+    8.0
+
+    Reference:
+        Mescheder, Geiger and Nowozin, "Which Training Methods for GANs do actually Converge?",
+        ICML 2018.
     """
     grads = ops.cast(input_gradients(critic, real), "float32")
     flat = ops.reshape(grads, (ops.shape(grads)[0], -1))
@@ -123,6 +165,18 @@ class R1Penalty(Trick):
     Args:
         gamma: The penalty's gamma; the cost term is `gamma / 2` times the mean
             squared gradient norm.
+
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.R1Penalty(gamma=10.0)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> sorted(history.history)
+    ['d_loss', 'g_loss', 'p_fake', 'p_real', 'r1_penalty']
 
     Reference:
         Mescheder et al., "Which Training Methods for GANs do actually

@@ -24,6 +24,18 @@ class HistoricalAveraging(Trick):
         players: Which players it applies to: `"both"`, `"discriminator"` or
             `"generator"`.
 
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.HistoricalAveraging(1e-3)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> sorted(k for k in history.history if k.startswith("historical"))
+    ['historical_averaging_d', 'historical_averaging_g']
+
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """

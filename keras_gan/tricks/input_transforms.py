@@ -23,6 +23,18 @@ class Packing(Trick):
     Args:
         m: Samples per pack (PacGAN2 to PacGAN4 in the paper).
 
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.Packing(2)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> D.input_shape   # the discriminator judges pairs of 2-D samples
+    (None, 4)
+
     Reference:
         Lin et al., "PacGAN: The power of two samples in generative
         adversarial networks", NeurIPS 2018.
@@ -76,6 +88,18 @@ class InstanceNoise(Trick):
         stddev: Initial standard deviation.
         anneal_steps: Discriminator updates over which sigma reaches 0.
         seed: Seed of the noise.
+
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.InstanceNoise(0.1, anneal_steps=100)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> "instance_noise" in history.history
+    True
 
     Reference:
         Sonderby et al., "Amortised MAP Inference for Image Super-resolution", ICLR 2017.

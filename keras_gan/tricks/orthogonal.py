@@ -11,10 +11,20 @@ def orthogonal_penalty(kernel):
 
     Penalizes the cosine-like overlap between different filters, not their norms.
 
+    Args:
+        kernel: A layer's kernel, any shape whose last axis is the units.
+
+    Returns:
+        A scalar tensor.
+
     Example:
 
     >>> float(orthogonal_penalty(np.eye(3, dtype="float32")))
     0.0
+
+    Reference:
+        Brock, Donahue and Simonyan, "Large Scale GAN Training for High Fidelity Natural Image
+        Synthesis", ICLR 2019.
     """
     w = ops.cast(kernel, "float32")
     w = ops.reshape(w, (-1, ops.shape(w)[-1]))
@@ -34,6 +44,18 @@ class OrthogonalRegularization(Trick):
     Args:
         weight: Beta.
         player: `"generator"` (default) or `"discriminator"`.
+
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.OrthogonalRegularization(1e-4)])
+    >>> gan.compile()
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> "orthogonal_g" in history.history
+    True
 
     Reference:
         Brock et al., "Large Scale GAN Training for High Fidelity Natural

@@ -16,6 +16,18 @@ class WeightClipping(Trick):
     Args:
         clip_value: The bound c of the clipping.
 
+    Example:
+
+    >>> import keras, keras_gan
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, tricks=[keras_gan.tricks.WeightClipping(0.01)])
+    >>> gan.compile(loss="wasserstein")
+    >>> history = gan.fit(np.random.normal(size=(64, 2)).astype("float32"), batch_size=16, verbose=0)
+    >>> max(float(np.abs(w).max()) for w in D.get_weights()) <= 0.01
+    True
+
     Reference:
         Arjovsky et al., "Wasserstein GAN", ICML 2017.
     """
