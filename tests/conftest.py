@@ -76,9 +76,3 @@ def tiny_data():
     rng = np.random.default_rng(0)
     return rng.uniform(-1, 1, size=(64,) + SAMPLE_SHAPE).astype("float32")
 
-
-@pytest.fixture(autouse=True)
-def _doctest_namespace(doctest_namespace):
-    doctest_namespace["np"] = np
-    doctest_namespace["keras"] = keras
-    doctest_namespace["keras_gan"] = keras_gan
