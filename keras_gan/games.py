@@ -35,6 +35,10 @@ def xy_game(steps=6, step_size=1.0, start=(1.0, 1.0), simultaneous=False, y_firs
 
     >>> xy_game().tolist()
     [[1.0, 1.0], [-1.0, 2.0], [-2.0, 1.0], [-1.0, -1.0], [1.0, -2.0], [2.0, -1.0], [1.0, 1.0]]
+
+    Reference:
+        Goodfellow, "NIPS 2016 Tutorial: Generative Adversarial Networks", arXiv:1701.00160.
+        Stanford CS231n, "Generative Adversarial Networks" notebook (assignment 3).
     """
     x, y = (float(v) for v in start)
     path = [(x, y)]

@@ -32,6 +32,18 @@ class StopOnDivergence(keras.callbacks.Callback):
     Attributes:
         diverged: None, or a dict `{"step", "player", "loss", "restored_step"}`.
         message: The message printed when training stopped.
+
+    Example:
+
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4)
+    >>> gan.compile(d_optimizer=keras.optimizers.SGD(1e30), g_optimizer=keras.optimizers.SGD(1e30))
+    >>> stop = StopOnDivergence(every=1)
+    >>> _ = gan.fit(np.ones((64, 2), "float32"), batch_size=8, epochs=3, verbose=0, callbacks=[stop])
+    Training diverged at step ...
+    >>> stop.diverged is not None and all(np.isfinite(w).all() for w in gan.get_weights())
+    True
     """
 
     def __init__(self, every=100, raise_error=False):
@@ -56,8 +68,11 @@ class StopOnDivergence(keras.callbacks.Callback):
         return variables
 
     def _take_snapshot(self):
-        self._snapshot = [np.array(v.numpy(), copy=True) for v in self._variables()]
-        self._snapshot_step = self._step
+        snapshot = [np.array(v.numpy(), copy=True) for v in self._variables()]
+        # The losses of a step are computed before its updates: an update can still overflow the weights.
+        if all(np.isfinite(a).all() for a in snapshot if np.issubdtype(a.dtype, np.floating)):
+            self._snapshot = snapshot
+            self._snapshot_step = self._step
 
     def on_train_begin(self, logs=None):
         self.diverged = None

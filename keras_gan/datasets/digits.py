@@ -23,6 +23,10 @@ def load_digits(seed=0, scale=(-1.0, 1.0)):
     >>> x, y = load_digits()
     >>> x.shape, float(x.min()), float(x.max()), len(set(y[:100]))
     ((5000, 28, 28, 1), -1.0, 1.0, 10)
+
+    Reference:
+        LeCun et al., "Gradient-Based Learning Applied to Document Recognition", Proc. IEEE 1998
+        (MNIST).
     """
     with np.load(DIGITS_PATH) as archive:
         images, labels = archive["images"], archive["labels"]
@@ -57,6 +61,10 @@ def load_digit_domains(transform="thicken", seed=0):
     >>> a, b, to_b = load_digit_domains("thicken")
     >>> a.shape, b.shape, bool((to_b(a[:1]) >= a[:1]).all())
     ((2500, 28, 28, 1), (2500, 28, 28, 1), True)
+
+    Reference:
+        Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial
+        Networks", ICCV 2017.
     """
     if transform not in DOMAIN_TRANSFORMS:
         raise ValueError(f"`transform` must be one of {DOMAIN_TRANSFORMS}. Received: {transform!r}.")

@@ -61,6 +61,10 @@ def load(
     >>> images, labels = next(iter(ds))
     >>> tuple(images.shape), tuple(labels.shape)
     ((32, 28, 28, 1), (32,))
+
+    Reference:
+        LeCun et al., "Gradient-Based Learning Applied to Document Recognition", Proc. IEEE 1998
+        (MNIST).
     """
     import tensorflow as tf
 

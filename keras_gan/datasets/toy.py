@@ -8,10 +8,22 @@ def gaussian_1d(n, mean=4.0, stddev=0.5, seed=None):
 
     The target of the 1-D GAN of the DCGAN notes.
 
+    Args:
+        n: Number of samples.
+        mean: Mean of the Gaussian.
+        stddev: Its standard deviation.
+        seed: Random seed.
+
+    Returns:
+        A float32 array `(n, 1)`.
+
     Example:
 
     >>> gaussian_1d(10, seed=0).shape
     (10, 1)
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     rng = np.random.default_rng(seed)
     return rng.normal(mean, stddev, size=(n, 1)).astype("float32")
@@ -59,6 +71,10 @@ def ring_of_gaussians(n, modes=8, radius=1.0, stddev=0.01, seed=None, return_mod
     >>> points = ring_of_gaussians(1000, seed=0)
     >>> round(float(np.linalg.norm(points, axis=1).mean()), 1)
     1.0
+
+    Reference:
+        Metz et al., "Unrolled Generative Adversarial Networks", ICLR 2017.
+        Lin et al., "PacGAN: The Power of Two Samples in Generative Adversarial Networks", NeurIPS 2018.
     """
     centres = ring_modes(modes, radius)
     points, which = _mixture(centres, n, stddev, seed)
@@ -78,6 +94,17 @@ def grid_of_gaussians(n, side=5, spacing=2.0, stddev=0.05, seed=None, return_mod
 
     Returns:
         A float32 array `(n, 2)`, or `(points, centres, mode_index)`.
+
+    Example:
+
+    >>> points, centres, modes = grid_of_gaussians(1000, seed=0, return_modes=True)
+    >>> points.shape, centres.shape
+    ((1000, 2), (25, 2))
+
+    Reference:
+        Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational
+        Learning", NeurIPS 2017.
+        Lin et al., "PacGAN: The Power of Two Samples in Generative Adversarial Networks", NeurIPS 2018.
     """
     centres = grid_modes(side, spacing)
     points, which = _mixture(centres, n, stddev, seed)

@@ -15,6 +15,13 @@ class LSGAN(GAN):
     `GAN(...).compile(loss="least_squares")`; this class is there to be
     found.
 
+    Args:
+        generator: Maps latent vectors to samples.
+        discriminator: Maps samples to one raw score each (no sigmoid).
+        latent_dim: Length of the latent vectors.
+        name: Model name.
+        **kwargs: Passed to `GAN` (`tricks`, `discriminator_steps`, ...).
+
     Example:
 
     >>> import keras, keras_gan

@@ -21,6 +21,12 @@ class GANStep:
         fake_logits: Discriminator outputs on `fake`.
         training: Whether this is a training step.
         extras: Free-form room for what subclasses and tricks compute.
+
+    Example:
+
+    >>> step = GANStep(real=np.ones((2, 3)), labels=None)
+    >>> step.replace(fake=np.zeros((2, 3))).fake.shape
+    (2, 3)
     """
 
     real: Any = None

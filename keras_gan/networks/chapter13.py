@@ -26,6 +26,10 @@ def dcgan64_generator(latent_dim=100, channels=3, filters=64, name="dcgan64_gene
 
     >>> dcgan64_generator().output_shape
     (None, 64, 64, 3)
+
+    Reference:
+        The source material's chapter 13 ("Generative Adversarial Networks"), after Radford et al.,
+        ICLR 2016.
     """
     model = [keras.Input((latent_dim,)), layers.Reshape((1, 1, latent_dim)), layers.ReLU()]
     model += [
@@ -61,6 +65,10 @@ def dcgan64_discriminator(input_shape=(64, 64, 3), filters=64, name="dcgan64_dis
 
     >>> dcgan64_discriminator().output_shape
     (None, 1)
+
+    Reference:
+        The source material's chapter 13 ("Generative Adversarial Networks"), after Radford et al.,
+        ICLR 2016.
     """
     model = [keras.Input(input_shape)]
     for multiple, kernel, stride in ((1, 4, 2), (2, 4, 2), (4, 4, 2), (8, 3, 1), (16, 3, 1)):

@@ -36,6 +36,9 @@ def conditional_mlp_generator(latent_dim=100, num_classes=10, output_shape=(28, 
 
     >>> conditional_mlp_generator().count_params()  # (100 + 10) * 128 + 128 + 128 * 784 + 784
     115344
+
+    Reference:
+        Mirza and Osindero, "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((num_classes,), name="label")
@@ -63,6 +66,9 @@ def conditional_mlp_discriminator(input_shape=(28, 28, 1), num_classes=10, hidde
 
     >>> conditional_mlp_discriminator().count_params()  # (784 + 10) * 128 + 128 + 129
     101889
+
+    Reference:
+        Mirza and Osindero, "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
     x = keras.Input(tuple(input_shape), name="x")
     y = keras.Input((num_classes,), name="label")
@@ -90,6 +96,11 @@ def conditional_dcgan_generator(image_shape=(28, 28, 1), latent_dim=100, num_cla
 
     >>> conditional_dcgan_generator(latent_dim=16, width=8).output_shape
     (None, 28, 28, 1)
+
+    Reference:
+        Mirza and Osindero, "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
+        Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
     """
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((num_classes,), name="label")

@@ -27,6 +27,10 @@ def mlp_discriminator(input_shape=(28, 28, 1), name="mlp_discriminator"):
 
     >>> mlp_discriminator().count_params()
     267009
+
+    Reference:
+        Stanford CS231n, "Generative Adversarial Networks" notebook (assignment 3).
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     return keras.Sequential(
         [
@@ -57,6 +61,10 @@ def mlp_generator(latent_dim=96, output_shape=(28, 28, 1), name="mlp_generator")
 
     >>> mlp_generator(latent_dim=4).count_params()
     1858320
+
+    Reference:
+        Stanford CS231n, "Generative Adversarial Networks" notebook (assignment 3).
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
     return keras.Sequential(
         [
@@ -87,6 +95,11 @@ def dcgan_discriminator(input_shape=(28, 28, 1), name="cs231n_dcgan_discriminato
 
     >>> dcgan_discriminator().count_params()
     1102721
+
+    Reference:
+        Stanford CS231n, "Generative Adversarial Networks" notebook (assignment 3).
+        Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
     """
     return keras.Sequential(
         [
@@ -126,6 +139,11 @@ def infogan_generator(latent_dim=96, channels=1, name="infogan_generator"):
 
     >>> infogan_generator(latent_dim=4).count_params()
     6595521
+
+    Reference:
+        Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
+        Generative Adversarial Nets", NeurIPS 2016.
+        Stanford CS231n, "Generative Adversarial Networks" notebook (assignment 3).
     """
     return keras.Sequential(
         [

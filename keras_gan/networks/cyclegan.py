@@ -33,6 +33,10 @@ def cyclegan_generator(image_shape=(28, 28, 1), width=32, residual_blocks=3, dow
 
     >>> cyclegan_generator((28, 28, 1), width=8).output_shape
     (None, 28, 28, 1)
+
+    Reference:
+        Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial
+        Networks", ICCV 2017.
     """
     height, wide, channels = image_shape
     if height % 2**downsamplings or wide % 2**downsamplings:
@@ -75,6 +79,11 @@ def patchgan_discriminator(image_shape=(28, 28, 1), width=32, name="patchgan_dis
 
     >>> patchgan_discriminator((28, 28, 1), width=8).output_shape
     (None, 7, 7, 1)
+
+    Reference:
+        Isola et al., "Image-to-Image Translation with Conditional Adversarial Networks", CVPR 2017.
+        Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial
+        Networks", ICCV 2017.
     """
     return keras.Sequential(
         [

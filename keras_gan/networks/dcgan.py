@@ -22,6 +22,10 @@ def upsampling_plan(image_shape):
     (2, (7, 7))
     >>> upsampling_plan((64, 64, 3))
     (4, (4, 4))
+
+    Reference:
+        Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
     """
     if len(image_shape) != 3:
         raise ValueError(
@@ -65,6 +69,10 @@ def dcgan_generator(image_shape=(28, 28, 1), latent_dim=100, width=64, name="dcg
 
     >>> dcgan_generator((28, 28, 1), latent_dim=16).output_shape
     (None, 28, 28, 1)
+
+    Reference:
+        Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
     """
     n, (h0, w0) = upsampling_plan(image_shape)
     top = width * 2 ** (n - 1)
@@ -106,6 +114,10 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, name="dc
 
     >>> dcgan_discriminator((28, 28, 1)).output_shape
     (None, 1)
+
+    Reference:
+        Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
     """
     n, _ = upsampling_plan(image_shape)
     model = [keras.Input(tuple(image_shape))]
@@ -145,6 +157,9 @@ def semi_supervised_discriminator(image_shape=(28, 28, 1), num_classes=10, width
 
     >>> [tuple(o.shape) for o in semi_supervised_discriminator().outputs]
     [(None, 10), (None, 128)]
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
     x = keras.Input(tuple(image_shape))
     h = layers.GaussianNoise(noise)(x) if noise else x

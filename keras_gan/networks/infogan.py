@@ -36,6 +36,10 @@ def infogan_mnist_generator(latent_dim=74, width=64, name="infogan_generator"):
 
     >>> infogan_mnist_generator(74).output_shape
     (None, 28, 28, 1)
+
+    Reference:
+        Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
+        Generative Adversarial Nets", NeurIPS 2016.
     """
     return keras.Sequential(
         [
@@ -69,6 +73,10 @@ def infogan_mnist_discriminator(q_units=12, width=64, input_shape=(28, 28, 1), n
 
     >>> [tuple(o.shape) for o in infogan_mnist_discriminator(12).outputs]
     [(None, 1), (None, 12)]
+
+    Reference:
+        Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
+        Generative Adversarial Nets", NeurIPS 2016.
     """
     x = keras.Input(tuple(input_shape))
     h = layers.Conv2D(width, 4, strides=2, padding="same")(x)

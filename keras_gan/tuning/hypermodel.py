@@ -72,6 +72,9 @@ class GANHyperModel(keras_tuner.HyperModel):
     tuner.search(images, epochs=5, batch_size=64)
     best = tuner.get_best_models(1)[0]
     ```
+
+    Reference:
+        Lucic et al., "Are GANs Created Equal? A Large-Scale Study", NeurIPS 2018.
     """
 
     def __init__(self, image_shape=(28, 28, 1), metric="digit_fd", num_eval_samples=500, eval_every=1,

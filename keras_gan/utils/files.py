@@ -17,6 +17,9 @@ def atomic_path(path):
     Args:
         path: The final file path.
 
+    Yields:
+        The temporary path to write to.
+
     Example:
 
     >>> import os, tempfile

@@ -17,6 +17,11 @@ def to_uint8(images, value_range=(-1.0, 1.0)):
 
     Returns:
         A uint8 array of the same shape.
+
+    Example:
+
+    >>> to_uint8(np.array([-1.0, 0.0, 1.0, 3.0])).tolist()
+    [0, 128, 255, 255]
     """
     low, high = value_range
     images = (np.asarray(images, dtype="float32") - low) / (high - low)
@@ -75,6 +80,14 @@ def save_image_grid(images, path, rows=None, scale=1, value_range=(-1.0, 1.0)):
 
     Returns:
         The path written.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = save_image_grid(np.zeros((6, 8, 8, 1)), os.path.join(tempfile.mkdtemp(), "grid.png"), rows=2)
+    >>> from PIL import Image
+    >>> Image.open(path).size   # 3 columns and 2 rows of 8x8 images, with padding
+    (...)
     """
     grid = image_grid(images, rows=rows, value_range=value_range)
     image = Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid)
