@@ -1,14 +1,14 @@
 """Keras Tuner on the embedded digits: pick a DCGAN's hyperparameters by sample quality.
 
-    python examples/tune_dcgan.py              # 10 trials x 15 epochs, 4 min 51 s on 2 CPU cores
+    python examples/tune_dcgan.py              # 10 trials x 15 epochs, 4 to 5 minutes on 2 CPU cores
     python examples/tune_dcgan.py --quick      # 2 tiny trials, to check the script runs
 
 The objective is the Frechet distance on the shipped digit classifier's
 features (`digit_fd`, offline; lower is better), computed on 500 samples after
 every epoch by `keras_gan.callbacks.Evaluate`, never a loss. Prints the best
 hyperparameters, saves the best generator's samples to `best.png` and plots
-every trial's digit_fd per epoch and its final score against the generator's
-learning rate in `trials.png`.
+every trial's score, and its score against the generator's learning rate, in
+`trials.png`.
 """
 
 import argparse
@@ -55,7 +55,7 @@ def main(argv=None):
 
 
 def plot_trials(tuner, path, metric="digit_fd"):
-    """Each trial's metric per epoch (left) and its score against the generator's learning rate (right)."""
+    """Each trial's score, best first (left), and against the generator's learning rate (right)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,24 +64,23 @@ def plot_trials(tuner, path, metric="digit_fd"):
     from keras_gan.utils.files import atomic_path
 
     trials = sorted(tuner.oracle.trials.values(), key=lambda t: t.score)
+    styles = {"non_saturating": ("o", "C0"), "least_squares": ("s", "C1"), "hinge": ("^", "C2")}
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for rank, trial in enumerate(trials):
-        observations = trial.metrics.get_history(metric)
-        steps = [o.step + 1 for o in observations]
-        values = [o.value[0] for o in observations]
-        style = dict(color="C3", lw=2.5, zorder=3, label=f"best trial ({trial.score:.1f})") if rank == 0 else \
-            dict(color="gray", alpha=0.6, lw=1)
-        axes[0].plot(steps, values, **style)
         hp = trial.hyperparameters.values
-        marker = {"non_saturating": "o", "least_squares": "s", "hinge": "^"}.get(hp.get("loss"), "x")
+        marker, color = styles.get(hp.get("loss"), ("x", "C7"))
+        axes[0].bar(rank, trial.score, color=color)
+        axes[0].text(rank, trial.score, f"w{hp.get('width', '')}\nz{hp.get('latent_dim', '')}", ha="center",
+                     va="bottom", fontsize=6)
         if "g_learning_rate" in hp:  # absent when the search space fixes it
-            axes[1].scatter(hp["g_learning_rate"], trial.score, marker=marker, color="C3" if rank == 0 else "C0")
-    for loss, marker in {"non_saturating": "o", "least_squares": "s", "hinge": "^"}.items():
-        axes[1].scatter([], [], marker=marker, color="C0", label=loss)
-    axes[0].set(xlabel="epoch", ylabel=metric, yscale="log", title=f"{len(trials)} trials: {metric} per epoch")
+            axes[1].scatter(hp["g_learning_rate"], trial.score, marker=marker, color=color)
+    for loss, (marker, color) in styles.items():
+        axes[1].scatter([], [], marker=marker, color=color, label=loss)
+    axes[0].set(xlabel="trial, best first (w: width, z: latent size)", ylabel=f"final {metric}", yscale="log",
+                title=f"{len(trials)} trials, colour: objective")
+    axes[0].set_xticks(range(len(trials)))
     axes[1].set(xlabel="generator learning rate", ylabel=f"final {metric}", xscale="log", yscale="log",
                 title="score against the generator's learning rate")
-    axes[0].legend(fontsize=8)
     axes[1].legend(fontsize=8)
     fig.tight_layout()
     with atomic_path(path) as tmp:

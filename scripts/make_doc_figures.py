@@ -189,7 +189,8 @@ def lsgan_gradients(path):
             cost = loss.generator_loss(out) * len(x)  # the per-sample costs summed: d/dx_i is sample i's own
         push = -tape.gradient(cost, xs).numpy()[:, 0]
         shown = tf.sigmoid(out) if i == 0 else out
-        axes[0].plot(x[:, 0], np.asarray(shown)[:, 0], f"C{i}", label=("D(x) = sigmoid(logit)" if i == 0 else "D(x), linear"))
+        label = "D(x) = sigmoid(logit)" if i == 0 else "D(x), linear"
+        axes[0].plot(x[:, 0], np.asarray(shown)[:, 0], f"C{i}", label=label)
         axes[1].plot(x[:, 0], push, f"C{i}", label=name)
     for ax in axes:
         ax.hist(real(rng, 2000)[:, 0], bins=40, density=True, alpha=0.25, color="k", label="real data")
