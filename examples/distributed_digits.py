@@ -52,7 +52,10 @@ def main(argv=None):
 
     import keras_gan
 
-    strategy = tf.distribute.MirroredStrategy(names)
+    # On logical CPU devices, reduce through one device rather than with collective ops (which TensorFlow
+    # may order differently on the two replicas once other strategies ran in the same process).
+    cross_device_ops = None if names[0].lower().startswith("/gpu") else tf.distribute.ReductionToOneDevice()
+    strategy = tf.distribute.MirroredStrategy(names, cross_device_ops=cross_device_ops)
     print(f"{strategy.num_replicas_in_sync} replicas: {names}")
     images, _ = keras_gan.datasets.load("digits", as_numpy=True)
     if args.quick:

@@ -55,7 +55,7 @@ def main(argv=None):
     ax.plot(xs, np.exp(-0.5 * ((xs - 4) / 0.5) ** 2) / (0.5 * np.sqrt(2 * np.pi)), "k--", label="target N(4, 0.5)")
     ax.hist(samples, bins=80, range=(1.5, 6.5), density=True, alpha=0.5, label="generated")
     d = keras.ops.convert_to_numpy(discriminator(xs[:, None]))[:, 0]
-    if gan.loss.probabilistic:
+    if gan.loss_fn.probabilistic:
         ax.plot(xs, 1 / (1 + np.exp(-d)), label="D(x)")
     else:
         ax.plot(xs, d, label="critic score D(x)")
