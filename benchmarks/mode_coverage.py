@@ -115,7 +115,7 @@ def _plot(first, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
     keys = list(first)
     columns = len({config for _, config in keys})
@@ -130,9 +130,7 @@ def _plot(first, path):
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-limit, limit)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=80)
-    plt.close(fig)
+    save_figure(fig, path, dpi=80)
 
 
 if __name__ == "__main__":

@@ -62,11 +62,9 @@ def main(argv=None):
     ax.legend()
     ax.set_title(f"1-D GAN, {args.loss} objective")
     fig.tight_layout()
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
-    with atomic_path(args.out) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, args.out)
     return samples
 
 

@@ -61,7 +61,7 @@ def plot_trials(tuner, path, metric="digit_fd"):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
     trials = sorted(tuner.oracle.trials.values(), key=lambda t: t.score)
     styles = {"non_saturating": ("o", "C0"), "least_squares": ("s", "C1"), "hinge": ("^", "C2")}
@@ -83,9 +83,7 @@ def plot_trials(tuner, path, metric="digit_fd"):
                 title="score against the generator's learning rate")
     axes[1].legend(fontsize=8)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ def _plot(gap, fd, correlation, title, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
     epochs = np.arange(1, len(gap) + 1)
     fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -85,9 +85,7 @@ def _plot(gap, fd, correlation, title, path):
     other.set_ylabel("digit_fd (lower is better)", color="C1")
     ax.set_title(f"{title}: Wasserstein estimate and sample quality (rank corr. {correlation:.2f})")
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def main(argv=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
     ax = axes[0]
@@ -66,9 +66,7 @@ def main(argv=None):
         ax.set_aspect("equal")
         ax.legend(loc="lower left", fontsize=7)
     fig.tight_layout()
-    with atomic_path(args.out) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, args.out)
     return {"alternating": alternating, "simultaneous": simultaneous, "historical_averaging": averaged}
 
 

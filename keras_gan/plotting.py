@@ -2,7 +2,7 @@
 
 from keras_gan.utils.files import atomic_path
 
-__all__ = ["plot_history"]
+__all__ = ["plot_history", "save_figure"]
 
 
 QUALITY_METRICS = ("digit_fd", "digit_score", "fid", "kid", "inception_score")
@@ -66,7 +66,36 @@ def plot_history(history, path, title="GAN training"):
         ax.legend()
     fig.suptitle(title)
     fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def save_figure(fig, path, dpi=100):
+    """Writes a Matplotlib figure to a PNG atomically, then closes it.
+
+    Args:
+        fig: A `matplotlib.figure.Figure`.
+        path: Destination `.png` file; a reader sees the old file or the
+            complete new one, never a partial write.
+        dpi: Resolution.
+
+    Returns:
+        The path written.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> path = save_figure(fig, os.path.join(tempfile.mkdtemp(), "line.png"))
+    >>> os.path.getsize(path) > 0
+    True
+    """
+    import matplotlib.pyplot as plt
+
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
+        fig.savefig(tmp, format="png", dpi=dpi)
     plt.close(fig)
     return path

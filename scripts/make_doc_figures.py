@@ -52,12 +52,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _save(fig, path):
-    from keras_gan.utils.files import atomic_path
+    from keras_gan.plotting import save_figure
 
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    print(f"wrote {path}")
+    print(f"wrote {save_figure(fig, path)}")
 
 
 def generator_costs(path):
