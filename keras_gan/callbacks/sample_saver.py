@@ -4,6 +4,7 @@ import os
 
 import keras
 
+from keras_gan.callbacks.tensorboard import tensorboard_train_dir
 from keras_gan.utils.images import save_image_grid
 
 
@@ -24,13 +25,24 @@ class SampleSaver(keras.callbacks.Callback):
         seed: Seed of the fixed latent vectors.
         scale: Integer upscaling of the PNG, for legibility.
         value_range: Range of the generator's output (tanh: (-1, 1)).
-        tensorboard_dir: If given, also write the grid as a TensorBoard image
-            summary (tag `samples`) to this log directory.
+        tensorboard: Also write each grid as a TensorBoard image (tag
+            `samples`). A `keras.callbacks.TensorBoard` callback: into its
+            run (`log_dir/train`), at the steps of its epoch scalars (the
+            0-based epoch), so the grids sit beside `epoch_d_loss`. Or a log
+            folder, written at the same steps. Default: the `TensorBoard`
+            callback among `fit`'s callbacks when the model's `fit` shares it
+            (see `keras_gan.callbacks.tensorboard.share_tensorboard`), else none.
 
     Example:
 
     >>> saver = SampleSaver("samples/", n=16, every=5)
     >>> # gan.fit(images, epochs=20, callbacks=[saver])
+
+    With TensorBoard, the grids appear under "Images" in the run of the losses:
+
+    >>> board = keras.callbacks.TensorBoard("logs/")
+    >>> saver = SampleSaver("samples/", every=5, tensorboard=board)
+    >>> # gan.fit(images, epochs=20, callbacks=[board, saver])
 
     Attributes:
         paths: The files written so far, in order.
@@ -44,7 +56,7 @@ class SampleSaver(keras.callbacks.Callback):
         seed=0,
         scale=2,
         value_range=(-1.0, 1.0),
-        tensorboard_dir=None,
+        tensorboard=None,
     ):
         super().__init__()
         if int(every) < 1:
@@ -57,7 +69,14 @@ class SampleSaver(keras.callbacks.Callback):
         self.seed = seed
         self.scale = scale
         self.value_range = value_range
-        self.tensorboard_dir = tensorboard_dir
+        if tensorboard is not None and not isinstance(tensorboard, (keras.callbacks.TensorBoard, str, os.PathLike)):
+            raise TypeError(
+                "`tensorboard` must be a keras.callbacks.TensorBoard or a log folder. "
+                f"Received: tensorboard={tensorboard!r}."
+            )
+        self.tensorboard = tensorboard
+        self._shared_tensorboard = None  # set by `share_tensorboard` for each fit
+        self._tensorboard_dir = None
         self.inputs = None
         self.rows = None
         self.paths = []
@@ -81,6 +100,8 @@ class SampleSaver(keras.callbacks.Callback):
             # Conditional models give one row per class.
             self.inputs, self.rows = self.model.grid_inputs(self.n, seed=self.seed)
         self._epochs = self.params.get("epochs") if self.params else None
+        target = self.tensorboard if self.tensorboard is not None else self._shared_tensorboard
+        self._tensorboard_dir = None if target is None else tensorboard_train_dir(target)
 
     def on_epoch_end(self, epoch, logs=None):
         self._last_epoch = epoch + 1
@@ -92,27 +113,41 @@ class SampleSaver(keras.callbacks.Callback):
         # still leave a grid of the final state.
         if self._last_epoch is not None and self._last_saved_epoch != self._last_epoch:
             self.save(self._last_epoch)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def save(self, epoch):
-        """Generates the grid from the fixed latent vectors and writes it."""
+        """Generates the grid from the fixed latent vectors and writes it.
+
+        Args:
+            epoch: The 1-based epoch that just ended: the file is
+                `epoch_{epoch:04d}.png`, the TensorBoard step `epoch - 1`.
+
+        Returns:
+            The path of the PNG file.
+        """
         with self.model.averaged_generator():
             images = self.model.generate(**self.inputs)
         path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
         save_image_grid(images, path, rows=self.rows, scale=self.scale, value_range=self.value_range)
         self.paths.append(path)
         self._last_saved_epoch = epoch
-        if self.tensorboard_dir:
-            self._write_tensorboard(images, epoch)
+        if self._tensorboard_dir is None and self.tensorboard is not None:  # saved outside fit
+            self._tensorboard_dir = tensorboard_train_dir(self.tensorboard)
+        if self._tensorboard_dir is not None:
+            # Keras's TensorBoard logs the epoch that just ended at step `epoch - 1`.
+            self._write_tensorboard(images, step=epoch - 1)
         return path
 
-    def _write_tensorboard(self, images, epoch):
+    def _write_tensorboard(self, images, step):
         import tensorflow as tf
 
         from keras_gan.utils.images import image_grid
 
         if self._writer is None:
-            self._writer = tf.summary.create_file_writer(self.tensorboard_dir)
+            self._writer = tf.summary.create_file_writer(self._tensorboard_dir)
         grid = image_grid(images, rows=self.rows, value_range=self.value_range)
         with self._writer.as_default():
-            tf.summary.image("samples", grid[None], step=epoch)
+            tf.summary.image("samples", grid[None], step=step)
         self._writer.flush()

@@ -82,3 +82,18 @@ def test_shape_mismatches_are_caught_before_the_first_step(make_gan, tiny_data, 
         gan.fit(tiny_data, epochs=1, verbose=0, callbacks=[Evaluate(tiny_data, metrics="digit_fd", num_samples=8)])
     with pytest.raises(ValueError, match="Unknown sample-quality metric"):
         Evaluate(digits, metrics=["fid_score"])
+
+
+def test_metrics_land_in_the_tensorboard_run_beside_the_losses(tmp_path, digits):
+    """Listed after TensorBoard, Evaluate's values still reach it, at the steps of the losses."""
+    from tests.callbacks.events import read_events
+
+    gan = _digit_gan()
+    board = keras.callbacks.TensorBoard(str(tmp_path / "logs"), write_graph=False)
+    evaluate = Evaluate(digits, metrics=["digit_fd"], num_samples=64, every=2)
+    history = gan.fit(digits, batch_size=64, epochs=3, verbose=0, callbacks=[board, evaluate])
+    events = read_events(tmp_path / "logs" / "train")
+    assert sorted(events["epoch_d_loss"]) == [0, 1, 2]
+    assert sorted(events["epoch_digit_fd"]) == [1, 2]  # every 2 epochs and the last
+    np.testing.assert_allclose([events["epoch_digit_fd"][s] for s in (1, 2)], history.history["digit_fd"],
+                               rtol=1e-6)
