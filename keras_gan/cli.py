@@ -216,6 +216,11 @@ def train(args):
 
         callbacks.append(Evaluate(data.take(math.ceil(1000 / args.batch_size)), metrics=[metric], num_samples=1000,
                                   every=args.sample_every, seed=args.seed))
+    # Says in one line what went wrong (winning discriminator, collapse, ...) and what to try.
+    from keras_gan.callbacks import HealthMonitor
+
+    callbacks.append(HealthMonitor(data.take(math.ceil(256 / args.batch_size)), seed=args.seed,
+                                   verbose=min(args.verbose, 1)))
     history = gan.fit(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                       callbacks=callbacks, verbose=args.verbose)
     plot_history(history, os.path.join(out, "losses.png"))
