@@ -110,7 +110,7 @@ def keras_gan_runner(data, steps, simultaneous):
     keras.utils.set_random_seed(0)
     gan = keras_gan.models.GAN(tutorial_generator(), tutorial_discriminator(), NOISE,
                                simultaneous=simultaneous, seed=0)
-    gan.compile(adam(), adam())
+    gan.compile(d_optimizer=adam(), g_optimizer=adam())
     return _fit_runner(gan, data, steps)
 
 

@@ -1,27 +1,38 @@
 """Backend-specific training steps.
 
-The models in `keras_gan.models` define what a step computes through hooks
-written in `keras.ops`; the code here runs those hooks with a backend's
-gradient machinery. Only TensorFlow is implemented; JAX and PyTorch steps
-plug in beside `tensorflow/`.
+The models in `keras_gan.models` define what a step computes through the
+hooks of the step protocol (`keras_gan.models.base.STEP_PROTOCOL`), written in
+`keras.ops`. The algorithm that calls them is written once, in
+`keras_gan.backend.algorithm`, over a handful of primitives (gradients of a
+function, a conditional update, applying an optimizer, input gradients) that
+each backend's `trainer.py` implements: `tensorflow/` with `tf.GradientTape`
+and `tf.cond`, `jax/` with `jax.vjp`, `jax.lax.cond` and a stateless scope,
+`torch/` with `torch.autograd.grad`.
 """
+
+import importlib
 
 import keras
 
+BACKENDS = ("tensorflow", "jax", "torch")
+
+#: The pip extra that installs each backend's package.
+EXTRAS = {"tensorflow": "keras-gan", "jax": 'keras-gan[jax]', "torch": 'keras-gan[torch]'}
+
 
 def get_trainer():
-    """Returns the module holding `train_step` and `test_step` for the active backend."""
-    name = keras.backend.backend()
-    if name == "tensorflow":
-        from keras_gan.backend.tensorflow import trainer
+    """Returns the trainer module of the active Keras backend.
 
-        return trainer
-    raise NotImplementedError(
-        f"keras-gan trains with the TensorFlow backend only; the active Keras "
-        f"backend is {name!r}. Set the environment variable "
-        "KERAS_BACKEND=tensorflow before importing keras. (Layers and losses "
-        "in keras_gan run on every backend.)"
-    )
+    Returns:
+        The module with `train_step`, `test_step` and the backend primitives.
+    """
+    name = keras.backend.backend()
+    if name not in BACKENDS:
+        raise NotImplementedError(
+            f"keras-gan trains on the TensorFlow, JAX and PyTorch backends; the active Keras "
+            f"backend is {name!r}. Set KERAS_BACKEND to one of {BACKENDS} before importing keras."
+        )
+    return importlib.import_module(f"keras_gan.backend.{name}.trainer")
 
 
 def replica_id():
@@ -46,14 +57,13 @@ def uses_distribution_strategy(model):
 
 
 def stateless_latent(shape, seed, distribution):
-    """Draws `shape` values, standard normal or uniform on [-1, 1], from a `(2,)` int seed."""
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
+    """Draws `shape` values, standard normal or uniform on [-1, 1], from a `(2,)` int seed.
 
-        if distribution == "uniform":
-            return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0, alg="philox")
-        return tf.random.stateless_normal(shape, seed=seed, alg="philox")
-    get_trainer()  # raises the backend error
+    The same seed gives the same values on one backend; each backend has its
+    own generator (Philox on TensorFlow, threefry on JAX, the CPU generator
+    on PyTorch).
+    """
+    return get_trainer().stateless_latent(shape, seed, distribution)
 
 
 def input_gradients(fn, x):
@@ -62,15 +72,7 @@ def input_gradients(fn, x):
     For a function whose output for a sample depends on that sample only (no
     batch normalization), row `i` is the gradient of the `i`-th output with
     respect to the `i`-th input: the per-sample gradients a penalty needs.
-    Called inside a training step's gradient tape, the result can be
-    differentiated again (double backpropagation).
+    Called inside a training step, the result can be differentiated again
+    (double backpropagation).
     """
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        x = tf.convert_to_tensor(x)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            total = tf.reduce_sum(tf.cast(fn(x), tf.float32))
-        return tape.gradient(total, x)
-    get_trainer()  # raises the backend error
+    return get_trainer().input_gradients(fn, x)

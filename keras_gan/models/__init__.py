@@ -1,5 +1,6 @@
 """GAN models: each a `keras.Model` whose `fit` plays the adversarial game."""
 
+from keras_gan.models.base import AdversarialModel
 from keras_gan.models.conditional import ConditionalGAN
 from keras_gan.models.cyclegan import CycleGAN
 from keras_gan.models.dcgan import DCGAN
@@ -11,6 +12,7 @@ from keras_gan.models.step import GANStep
 from keras_gan.models.wgan import WGAN, WGANGP
 
 __all__ = [
+    "AdversarialModel",
     "GAN",
     "DCGAN",
     "ConditionalGAN",

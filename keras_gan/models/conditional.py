@@ -131,8 +131,7 @@ class ConditionalGAN(GAN):
     def generate_batch(self, step, training):
         return self.generator([step.z, step.labels], training=training)
 
-    def discriminate(self, x, step, training, role="real"):
-        x = self.transform_discriminator_input(x, step, role)
+    def call_discriminator(self, x, step, training, role, network):
         return self.discriminator([x, step.labels], training=training)
 
     # -------------------------------------------------------------- generation

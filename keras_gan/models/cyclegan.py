@@ -6,17 +6,17 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import losses as gan_losses
-from keras_gan.backend import get_trainer
 from keras_gan.errors import GANConfigurationError
 from keras_gan.layers.image_pool import ImagePool
-from keras_gan.models.gan import _check_logits_shape_map, _first_line, _resolve_optimizer
+from keras_gan.models import validation
+from keras_gan.models.base import AdversarialModel
+from keras_gan.models.step import GANStep
 
 _NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class CycleGAN(keras.Model):
+class CycleGAN(AdversarialModel):
     """Two generators that translate between domains A and B, trained without pairs.
 
     `generator_ab` maps A to B and `generator_ba` maps B to A; `discriminator_a`
@@ -69,9 +69,13 @@ class CycleGAN(keras.Model):
         Cycle-Consistent Adversarial Networks", ICCV 2017.
     """
 
+    update_order = ("generator", "discriminator")
+    default_loss = "least_squares"
+    _network_config_keys = _NETWORKS
+
     def __init__(self, generator_ab, generator_ba, discriminator_a, discriminator_b, *,
-                 cycle_weight=10.0, identity_weight=5.0, pool_size=50, seed=None, name="cyclegan", **kwargs):
-        super().__init__(name=name, **kwargs)
+                 cycle_weight=10.0, identity_weight=5.0, pool_size=50, seed=None, tricks=None,
+                 discriminator_steps=1, simultaneous=False, name="cyclegan", **kwargs):
         networks = (generator_ab, generator_ba, discriminator_a, discriminator_b)
         for role, network in zip(_NETWORKS, networks):
             if not isinstance(network, keras.layers.Layer):
@@ -81,6 +85,20 @@ class CycleGAN(keras.Model):
         for key, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if not isinstance(value, numbers.Real) or value < 0:
                 raise ValueError(f"`{key}` must be a number >= 0. Received: {value!r}.")
+        if discriminator_steps != 1 or simultaneous:
+            raise ValueError(
+                "CycleGAN updates its generators, then its discriminators, once per step: it takes "
+                f"neither discriminator_steps={discriminator_steps!r} nor simultaneous={simultaneous!r}."
+            )
+        for trick in tricks or []:
+            if getattr(trick, "needs_single_discriminator", False):
+                raise ValueError(
+                    f"{type(trick).__name__} needs a model with one discriminator judging single samples; "
+                    "CycleGAN has two discriminators. Tricks that act on the players' weights or the "
+                    "discriminators' inputs (WeightClipping, HistoricalAveraging, OrthogonalRegularization, "
+                    "InstanceNoise, Packing, TrainLosingPlayer) work with it."
+                )
+        super().__init__(tricks=tricks, name=name, **kwargs)
         self.generator_ab, self.generator_ba = generator_ab, generator_ba
         self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.cycle_weight = float(cycle_weight)
@@ -89,18 +107,20 @@ class CycleGAN(keras.Model):
         self.seed = seed
         self.pool_a = ImagePool(self.pool_size, seed=seed, name="pool_a")
         self.pool_b = ImagePool(self.pool_size, seed=None if seed is None else seed + 1, name="pool_b")
-        self.loss_fn = None
-        self.d_optimizer = None
-        self.g_optimizer = None
-        self._trackers = {n: keras.metrics.Mean(name=n) for n in ("g_loss", "d_loss", "cycle_loss", "identity_loss")}
+
+    def player_networks(self, role):
+        """`[generator_ab, generator_ba]` or `[discriminator_a, discriminator_b]`."""
+        if role == "generator":
+            return [self.generator_ab, self.generator_ba]
+        return [self.discriminator_a, self.discriminator_b]
 
     @property
     def generator_variables(self):
-        return self.generator_ab.trainable_variables + self.generator_ba.trainable_variables
+        return self.player_variables("generator")
 
     @property
     def discriminator_variables(self):
-        return self.discriminator_a.trainable_variables + self.discriminator_b.trainable_variables
+        return self.player_variables("discriminator")
 
     # ------------------------------------------------------------------ set-up
 
@@ -130,12 +150,15 @@ class CycleGAN(keras.Model):
                     "other domain's image shape."
                 )
             try:
-                scores = getattr(self, disc)(out, training=False)
+                scores = self.discriminate(out, GANStep(training=False), training=False, role="real",
+                                           network=getattr(self, disc))
+            except GANConfigurationError:
+                raise
             except Exception as error:  # noqa: BLE001
                 raise GANConfigurationError(
-                    f"`{disc}` cannot take images of shape {target}: {_first_line(error)}."
+                    f"`{disc}` cannot take images of shape {target}: {validation.first_line(error)}."
                 ) from None
-            _check_logits_shape_map(scores, disc)
+            validation.check_logits_shape_map(scores, disc)
         if self.identity_weight and a_shape != b_shape:
             raise GANConfigurationError(
                 f"The identity loss needs both domains to have one shape; A has {a_shape}, "
@@ -146,72 +169,28 @@ class CycleGAN(keras.Model):
         self._domain_shapes = (a_shape, b_shape)
         self.built = True
 
-    def compile(self, g_optimizer="auto", d_optimizer="auto", loss="least_squares", *, run_eagerly=False,
-                steps_per_execution=1, jit_compile="auto"):
-        """Configures training.
-
-        Args:
-            g_optimizer: Optimizer of both generators (`"auto"`: Adam 2e-4, beta_1 0.5).
-            d_optimizer: Optimizer of both discriminators (likewise).
-            loss: The adversarial objective (least squares, as in the paper).
-            run_eagerly: Run eagerly, for debugging.
-            steps_per_execution: Steps per compiled call.
-            jit_compile: XLA compilation.
-        """
-        self.loss_fn = gan_losses.get(loss)
-        g_optimizer = _resolve_optimizer(g_optimizer, "g_optimizer")
-        d_optimizer = _resolve_optimizer(d_optimizer, "d_optimizer")
-        if g_optimizer is d_optimizer:
-            raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizer instances.")
-        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
-        self._compile_args = {"g_optimizer": g_optimizer, "d_optimizer": d_optimizer, "loss": self.loss_fn,
-                              "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
-                              "jit_compile": jit_compile}
-        super().compile(optimizer=None, loss=None, run_eagerly=run_eagerly,
-                        steps_per_execution=steps_per_execution, jit_compile=jit_compile)
-        self.build()
-        self.g_optimizer.build(self.generator_variables)
-        self.d_optimizer.build(self.discriminator_variables)
-
-    def get_compile_config(self):
-        if not getattr(self, "_compile_args", None):
-            return {}
-        return {k: keras.saving.serialize_keras_object(v) for k, v in self._compile_args.items()}
-
-    def compile_from_config(self, config):
-        self.compile(**{k: keras.saving.deserialize_keras_object(v) for k, v in config.items()})
-
     def get_config(self):
         config = super().get_config()
-        config.update({name: keras.saving.serialize_keras_object(getattr(self, name)) for name in _NETWORKS})
+        config.pop("discriminator_steps", None)
+        config.pop("simultaneous", None)
         config.update({"cycle_weight": self.cycle_weight, "identity_weight": self.identity_weight,
                        "pool_size": self.pool_size, "seed": self.seed})
         return config
 
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        for name in _NETWORKS:
-            config[name] = keras.saving.deserialize_keras_object(config[name], custom_objects=custom_objects)
-        return cls(**config)
-
-    def get_build_config(self):
-        return {"built": bool(self.built)}
-
-    def build_from_config(self, config):
-        if config.get("built", True):
-            self.build()
-
     # ----------------------------------------------------------------- metrics
 
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
+    def all_log_names(self):
+        return ("g_loss", "d_loss", "cycle_loss", "identity_loss")
 
-    def update_metrics(self, values):
-        for name, value in values.items():
-            self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+    def log_names(self):
+        return self.all_log_names()
+
+    def generator_logs(self, step, loss):
+        """`g_loss` (the generators' total), `cycle_loss` and `identity_loss`, and the tricks' values."""
+        logs = super().generator_logs(step, loss)
+        logs["cycle_loss"] = step.extras["cycle_loss"]
+        logs["identity_loss"] = step.extras["identity_loss"]
+        return logs
 
     # ------------------------------------------------------------------- hooks
 
@@ -222,15 +201,26 @@ class CycleGAN(keras.Model):
             x, y = x
         return x, y
 
-    def generator_losses(self, a, b, training=True):
-        """The generators' cost and its parts, and the translated images (keras.ops)."""
-        fake_b = self.generator_ab(a, training=training)
-        fake_a = self.generator_ba(b, training=training)
+    def prepare_step(self, data, training):
+        """A `GANStep` whose `real` is the pair `(a, b)`."""
+        return GANStep(real=tuple(self.split_data(data)), training=training)
+
+    def generate_batch(self, step, training):
+        """`(G_BA(b), G_AB(a))`: the translations into A and into B."""
+        a, b = step.real
+        return self.generator_ba(b, training=training), self.generator_ab(a, training=training)
+
+    def compute_generator_loss(self, step):
+        """Adversarial costs of both translations, cycle consistency and identity."""
+        a, b = step.real
+        fake_a, fake_b = step.fake
+        training = step.training
         cycled_a = self.generator_ba(fake_b, training=training)
         cycled_b = self.generator_ab(fake_a, training=training)
-        adversarial = self.loss_fn.generator_loss(
-            ops.cast(self.discriminator_b(fake_b, training=training), "float32")
-        ) + self.loss_fn.generator_loss(ops.cast(self.discriminator_a(fake_a, training=training), "float32"))
+        score_b = self.discriminate(fake_b, step, training, role="fake", network=self.discriminator_b)
+        score_a = self.discriminate(fake_a, step, training, role="fake", network=self.discriminator_a)
+        adversarial = self.loss_fn.generator_loss(ops.cast(score_b, "float32")) + self.loss_fn.generator_loss(
+            ops.cast(score_a, "float32"))
         cycle = _l1(cycled_a, a) + _l1(cycled_b, b)
         total = adversarial + self.cycle_weight * cycle
         identity = ops.zeros((), "float32")
@@ -239,35 +229,27 @@ class CycleGAN(keras.Model):
                 self.generator_ab(b, training=training), b
             )
             total = total + self.identity_weight * identity
-        parts = {"g_loss": total, "cycle_loss": cycle, "identity_loss": identity}
-        return total, parts, (fake_a, fake_b)
+        step.extras["cycle_loss"] = cycle
+        step.extras["identity_loss"] = identity
+        return self.finish_loss(total, step, "generator")
 
-    def discriminator_loss(self, a, b, fake_a, fake_b, training=True):
-        """Both discriminators' cost, each halved, on real images and pooled translations."""
+    def compute_discriminator_loss(self, step):
+        """Both discriminators' costs, each halved, on real images and pooled translations."""
+        a, b = step.real
+        fake_a, fake_b = step.fake
+        training = step.training
         pooled_a = self.pool_a(fake_a, training=training)
         pooled_b = self.pool_b(fake_b, training=training)
-        loss_a = self.loss_fn.discriminator_loss(
-            ops.cast(self.discriminator_a(a, training=training), "float32"),
-            ops.cast(self.discriminator_a(pooled_a, training=training), "float32"),
-        )
-        loss_b = self.loss_fn.discriminator_loss(
-            ops.cast(self.discriminator_b(b, training=training), "float32"),
-            ops.cast(self.discriminator_b(pooled_b, training=training), "float32"),
-        )
-        return 0.5 * (loss_a + loss_b)
+        losses = []
+        for real, pooled, network in ((a, pooled_a, self.discriminator_a), (b, pooled_b, self.discriminator_b)):
+            losses.append(self.loss_fn.discriminator_loss(
+                ops.cast(self.discriminate(real, step, training, role="real", network=network), "float32"),
+                ops.cast(self.discriminate(pooled, step, training, role="fake", network=network), "float32"),
+            ))
+        return self.finish_loss(0.5 * (losses[0] + losses[1]), step, "discriminator")
 
-    def train_step(self, data):
-        return get_trainer().cycle_train_step(self, data)
-
-    def test_step(self, data):
-        a, b = self.split_data(data)
-        total, parts, (fake_a, fake_b) = self.generator_losses(a, b, training=False)
-        parts["d_loss"] = self.discriminator_loss(a, b, fake_a, fake_b, training=False)
-        return self.update_metrics(parts)
-
-    def _check(self, method, x, y):
-        if not self.compiled or self.g_optimizer is None:
-            raise ValueError(f"Call `compile()` before `{method}()`: CycleGAN needs its optimizers and loss.")
+    def check_data(self, x, y=None):
+        """Two domains of images shaped as the networks take them."""
         if hasattr(x, "element_spec"):
             spec = x.element_spec
             if not (isinstance(spec, (tuple, list)) and len(spec) == 2):
@@ -295,16 +277,6 @@ class CycleGAN(keras.Model):
                 raise GANConfigurationError(
                     f"Domain {name}'s images have shape {tuple(got)}, but the networks take {want}."
                 )
-
-    def fit(self, x=None, y=None, **kwargs):
-        self._check("fit", x, y)
-        if hasattr(x, "element_spec"):
-            kwargs.setdefault("shuffle", False)
-        return super().fit(x, y, **kwargs)
-
-    def evaluate(self, x=None, y=None, **kwargs):
-        self._check("evaluate", x, y)
-        return super().evaluate(x, y, **kwargs)
 
     # -------------------------------------------------------------- translation
 

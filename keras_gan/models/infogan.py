@@ -98,11 +98,11 @@ class InfoGAN(GAN):
         })
         return config
 
-    def extra_metric_names(self):
+    def extra_log_names(self):
         names = ["info_loss"]
         if self.info_loss.categorical:
             names.append("categorical_mi")
-        return names
+        return tuple(names)
 
     # ------------------------------------------------------------------ codes
 
@@ -218,8 +218,8 @@ class InfoGAN(GAN):
 
     # ------------------------------------------------------------------- hooks
 
-    def discriminate(self, x, step, training, role="real"):
-        outputs = self.discriminator(self.transform_discriminator_input(x, step, role), training=training)
+    def call_discriminator(self, x, step, training, role, network):
+        outputs = self.discriminator(x, training=training)
         if not isinstance(outputs, (list, tuple)) or len(outputs) != 2:
             raise GANConfigurationError(
                 "InfoGAN's discriminator must return two outputs, `[logit, q]` (Q "
@@ -257,7 +257,9 @@ class InfoGAN(GAN):
             step.extras["categorical_mi"] = self.info_loss.categorical_mutual_information(codes, q)
         return loss + self.info_weight * info
 
-    def update_generator_metrics(self, g_loss, step):
-        super().update_generator_metrics(g_loss, step)
-        for name in self.extra_metric_names():
-            self._metric_trackers[name].update_state(step.extras[name])
+    def generator_logs(self, step, loss):
+        """Also `info_loss` and `categorical_mi`."""
+        logs = super().generator_logs(step, loss)
+        for name in self.extra_log_names():
+            logs[name] = step.extras[name]
+        return logs

@@ -39,5 +39,4 @@ class LSGAN(GAN):
     def __init__(self, generator, discriminator, latent_dim, *, name="lsgan", **kwargs):
         super().__init__(generator, discriminator, latent_dim, name=name, **kwargs)
 
-    def compile(self, d_optimizer="auto", g_optimizer="auto", loss="least_squares", **kwargs):
-        super().compile(d_optimizer, g_optimizer, loss, **kwargs)
+    default_loss = "least_squares"

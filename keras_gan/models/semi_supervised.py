@@ -71,8 +71,8 @@ class SemiSupervisedGAN(GAN):
         config.update({"num_classes": self.num_classes, "supervised_weight": self.supervised_weight})
         return config
 
-    def extra_metric_names(self):
-        return ["supervised_loss", "labelled_accuracy"]
+    def extra_log_names(self):
+        return ("supervised_loss", "labelled_accuracy")
 
     # ------------------------------------------------------------------- data
 
@@ -164,8 +164,8 @@ class SemiSupervisedGAN(GAN):
             )
         return ops.cast(logits, "float32"), ops.cast(features, "float32")
 
-    def discriminate(self, x, step, training, role="real"):
-        logits, features = self._outputs(self.transform_discriminator_input(x, step, role), training)
+    def call_discriminator(self, x, step, training, role, network):
+        logits, features = self._outputs(x, training)
         step.extras[f"features_{role}"] = features
         # log D(x) / (1 - D(x)) = log Z(x): the real-vs-generated logit.
         return ops.logsumexp(logits, axis=-1, keepdims=True)
@@ -188,17 +188,23 @@ class SemiSupervisedGAN(GAN):
         return loss + self.supervised_weight * supervised
 
     def compute_generator_loss(self, step):
+        """Feature matching on the discriminator's features of the real and generated batches."""
+        if "features_real" not in step.extras:
+            self.discriminate(step.real, step, training=step.training, role="real")
+        if step.fake_logits is None:
+            step.fake_logits = self.discriminate(step.fake, step, training=step.training, role="fake")
         real = ops.stop_gradient(ops.mean(step.extras["features_real"], axis=0))
         fake = ops.mean(step.extras["features_fake"], axis=0)
         loss = ops.mean(ops.square(real - fake))
-        loss = self._add_trick_terms(loss, step, "g_terms", "generator_terms")
-        return self._add_layer_losses(loss, self.generator)
+        return self.finish_loss(loss, step, "generator")
 
-    def update_discriminator_metrics(self, d_loss, step):
-        super().update_discriminator_metrics(d_loss, step)
-        for name in self.extra_metric_names():
+    def discriminator_logs(self, step, loss):
+        """Also `supervised_loss` and `labelled_accuracy`, on batches with labelled data."""
+        logs = super().discriminator_logs(step, loss)
+        for name in self.extra_log_names():
             if name in step.extras:
-                self._metric_trackers[name].update_state(step.extras[name])
+                logs[name] = step.extras[name]
+        return logs
 
     # -------------------------------------------------------------- classifier
 

@@ -73,13 +73,11 @@ class WGAN(GAN):
         )
         self.clip_value = clip_value
 
-    def compile(self, d_optimizer="auto", g_optimizer="auto", loss="wasserstein", **kwargs):
-        """Like `GAN.compile`; `"auto"` optimizers are RMSProp(5e-5), the loss Wasserstein."""
-        if isinstance(d_optimizer, str) and d_optimizer == "auto":
-            d_optimizer = keras.optimizers.RMSprop(self.default_learning_rate)
-        if isinstance(g_optimizer, str) and g_optimizer == "auto":
-            g_optimizer = keras.optimizers.RMSprop(self.default_learning_rate)
-        super().compile(d_optimizer, g_optimizer, loss, **kwargs)
+    default_loss = "wasserstein"
+
+    def default_optimizer(self, role):
+        """RMSProp(5e-5) for both players, as in the paper."""
+        return keras.optimizers.RMSprop(self.default_learning_rate)
 
     def get_config(self):
         config = super().get_config()
@@ -150,13 +148,11 @@ class WGANGP(GAN):
         )
         self.penalty_weight = penalty_weight
 
-    def compile(self, d_optimizer="auto", g_optimizer="auto", loss="wasserstein", **kwargs):
-        """Like `GAN.compile`; `"auto"` optimizers are Adam(1e-4, 0.0, 0.9), the loss Wasserstein."""
-        if isinstance(d_optimizer, str) and d_optimizer == "auto":
-            d_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
-        if isinstance(g_optimizer, str) and g_optimizer == "auto":
-            g_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
-        super().compile(d_optimizer, g_optimizer, loss, **kwargs)
+    default_loss = "wasserstein"
+
+    def default_optimizer(self, role):
+        """Adam(1e-4, beta_1=0, beta_2=0.9) for both players, as in the paper."""
+        return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
     def get_config(self):
         config = super().get_config()

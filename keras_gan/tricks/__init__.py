@@ -7,6 +7,7 @@ an update, and keeps its state in Keras variables saved with the model.
 
 from keras_gan.tricks.adaptive import TrainLosingPlayer
 from keras_gan.tricks.base import Trick
+from keras_gan.tricks.chain import TrickChain
 from keras_gan.tricks.feature_matching import FeatureMatching
 from keras_gan.tricks.gradient_penalty import (
     GradientPenalty,
@@ -22,6 +23,7 @@ from keras_gan.tricks.weight_clipping import WeightClipping
 
 __all__ = [
     "Trick",
+    "TrickChain",
     "GradientPenalty",
     "R1Penalty",
     "WeightClipping",

@@ -45,7 +45,7 @@ class TrainLosingPlayer(Trick):
 
     def __init__(self, discriminator_threshold=0.3, generator_threshold=0.3, name="train_losing_player", **kwargs):
         kwargs.pop("weight", None)
-        super().__init__(weight=0.0, name=name, **kwargs)
+        super().__init__(name=name, **kwargs)
         self._thresholds = (float(discriminator_threshold), float(generator_threshold))
         self.discriminator_threshold = self.add_weight(
             shape=(), initializer=keras.initializers.Constant(self._thresholds[0]), trainable=False,
@@ -65,13 +65,14 @@ class TrainLosingPlayer(Trick):
     def generator_gate(self, model):
         return ops.greater_equal(self.last_g_loss, self.generator_threshold)
 
-    def discriminator_terms(self, model, step):
-        return {"d_updates": ops.cast(self.discriminator_gate(model), "float32")}
+    def discriminator_logs(self, model, step):
+        # Logged with every discriminator update, so each is the share of steps its player updated.
+        return {
+            "d_updates": ops.cast(self.discriminator_gate(model), "float32"),
+            "g_updates": ops.cast(self.generator_gate(model), "float32"),
+        }
 
-    def generator_terms(self, model, step):
-        return {"g_updates": ops.cast(self.generator_gate(model), "float32")}
-
-    def record_losses(self, d_loss, g_loss):
+    def record_losses(self, model, d_loss, g_loss):
         self.last_d_loss.assign(ops.cast(d_loss, "float32"))
         self.last_g_loss.assign(ops.cast(g_loss, "float32"))
 

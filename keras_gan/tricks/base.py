@@ -1,7 +1,6 @@
 """`Trick`: something added to a GAN's game without writing a new model."""
 
 import keras
-from keras import ops
 
 from keras_gan.utils.seeds import SavesSeedState
 
@@ -11,29 +10,49 @@ class Trick(SavesSeedState, keras.layers.Layer):
     """The base class of training tricks that compose with any keras-gan model.
 
     A trick is given to a model (`GAN(..., tricks=[GradientPenalty(10.0)])`)
-    and takes part in every training step through three hooks; each may be
-    left as is:
+    and takes part in every training step through the hooks below, all
+    declared here with a default that does nothing; a trick overrides the
+    ones it needs. The model folds its tricks together in one place
+    (`keras_gan.tricks.TrickChain`, in the order given), and the backend
+    trainers call the model, never a trick directly.
 
-    - `discriminator_terms(model, step)`: extra terms of the discriminator's
-      cost, computed inside its gradient tape;
-    - `generator_terms(model, step)`: extra terms of the generator's cost;
-    - `after_discriminator_update(model)` and `after_generator_update(model)`:
-      run after each update of that player (weight clipping, running averages);
-    - `transform_discriminator_input(model, x, step, role)` (optional): changes
-      what the discriminator sees (packing, instance noise);
+    Cost terms (added to a player's cost, `weight * term`, and logged):
+
+    - `discriminator_terms(model, step)` / `generator_terms(model, step)`:
+      `{name: unweighted scalar}`, computed inside that player's gradient.
+
+    Logged values (never added to a cost):
+
+    - `discriminator_logs(model, step)` / `generator_logs(model, step)`:
+      `{name: scalar}`, logged beside `d_loss` / `g_loss`.
+
+    The game itself:
+
+    - `transform_discriminator_input(model, x, step, role)`: what the
+      discriminator sees (packing, instance noise); the model applies every
+      trick's transform around its discriminator call, for every role
+      (`"real"`, `"fake"`, `"penalty"`).
+    - `replaces_generator_objective`: True drops the adversarial generator
+      cost, keeping only the tricks' terms (feature matching as in the paper).
+    - `discriminator_gate(model)` / `generator_gate(model)`: None (no
+      opinion) or a boolean scalar; a player updates only when every gate
+      is open (and, for the generator, when its k-step turn is due).
+    - `record_losses(model, d_loss, g_loss)`: sees the step's losses
+      (for schedules that read them at the next step).
+    - `after_discriminator_update(model)` / `after_generator_update(model)`:
+      run after each update of that player (weight clipping, running averages).
     - `build_for(model)`: creates state that depends on the networks, at
       `compile()`.
 
-    Each term is returned unweighted in a dict `{name: scalar}`; the model adds
-    `weight * term` to the player's cost and logs the unweighted term under
-    its name (History, progress bar, TensorBoard). A trick is a Keras layer, so
-    its state (random seeds, running averages) lives in Keras variables and is
-    saved with the model.
+    A hook may assign the trick's own Keras variables: the step runs under
+    a stateless scope on JAX, so the assignments travel with the state.
+    Each logged name must be listed in `term_names`; a trick is a Keras
+    layer, so its state (random seeds, running averages) is saved with the
+    model.
 
     Args:
         weight: Multiplier of every cost term this trick adds.
-        name: Name of the trick; also the prefix of nothing: terms are logged
-            under the names that `term_names` lists.
+        name: Name of the trick.
 
     Example:
 
@@ -52,11 +71,18 @@ class Trick(SavesSeedState, keras.layers.Layer):
     True
     """
 
-    #: Names of the terms this trick logs, fixed at construction.
+    #: Names of the values this trick logs (cost terms and logged values), fixed at construction.
     term_names = ()
 
     #: Batches this trick accepts hold a multiple of this many samples.
     batch_multiple = 1
+
+    #: True: the generator's adversarial cost is dropped (only the tricks' terms remain).
+    replaces_generator_objective = False
+
+    #: True: the trick needs a model with one discriminator and one generator network
+    #: (it reads `model.discriminate` on single batches); CycleGAN refuses it.
+    needs_single_discriminator = False
 
     def __init__(self, weight=1.0, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -68,6 +94,8 @@ class Trick(SavesSeedState, keras.layers.Layer):
         # state (seed generators, ...) is saved and restored with the model.
         self.built = True
 
+    # ------------------------------------------------------------- cost terms
+
     def discriminator_terms(self, model, step):
         """Extra terms of the discriminator's cost, `{name: unweighted scalar}`."""
         return {}
@@ -75,6 +103,33 @@ class Trick(SavesSeedState, keras.layers.Layer):
     def generator_terms(self, model, step):
         """Extra terms of the generator's cost, `{name: unweighted scalar}`."""
         return {}
+
+    # ---------------------------------------------------------- logged values
+
+    def discriminator_logs(self, model, step):
+        """Values logged with each discriminator update, `{name: scalar}`; not costs."""
+        return {}
+
+    def generator_logs(self, model, step):
+        """Values logged with each generator update, `{name: scalar}`; not costs."""
+        return {}
+
+    # --------------------------------------------------------------- the game
+
+    def transform_discriminator_input(self, model, x, step, role):
+        """What the discriminator sees instead of `x` (default: `x`)."""
+        return x
+
+    def discriminator_gate(self, model):
+        """None, or a boolean scalar: whether the discriminator updates in this step."""
+        return None
+
+    def generator_gate(self, model):
+        """None, or a boolean scalar: whether the generator may update in this step."""
+        return None
+
+    def record_losses(self, model, d_loss, g_loss):
+        """Sees the losses of each step (after both players' losses are known)."""
 
     def after_discriminator_update(self, model):
         """Runs after every discriminator update."""
@@ -93,12 +148,3 @@ class Trick(SavesSeedState, keras.layers.Layer):
         config["weight"] = self.weight
         return config
 
-
-def weighted_sum(terms, weights):
-    """`sum(weight * term)` over a list of term dicts and their weights, float32."""
-    total = None
-    for term_dict, weight in zip(terms, weights):
-        for value in term_dict.values():
-            value = ops.cast(value, "float32") * weight
-            total = value if total is None else total + value
-    return total

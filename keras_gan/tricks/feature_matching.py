@@ -52,8 +52,11 @@ class FeatureMatching(Trick):
         self.replace_objective = bool(replace_objective)
         self._features = None
 
+    needs_single_discriminator = True
+
     @property
     def replaces_generator_objective(self):
+        """True with `replace_objective=True`: only feature matching drives the generator."""
         return self.replace_objective
 
     def feature_model(self, discriminator):

@@ -58,47 +58,47 @@ class HistoricalAveraging(Trick):
         for player in PLAYERS:
             if not self._applies(player) or player in self._averages:
                 continue
-            network = getattr(model, player)
+            variables = model.player_variables(player)
             averages = [
                 self.add_weight(shape=v.shape, initializer="zeros", trainable=False, name=f"{player}_avg_{i}")
-                for i, v in enumerate(network.trainable_variables)
+                for i, v in enumerate(variables)
             ]
-            for average, variable in zip(averages, network.trainable_variables):
+            for average, variable in zip(averages, variables):
                 average.assign(ops.cast(variable, "float32"))
             count = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32",
                                     name=f"{player}_count")
             self._averages[player] = (averages, count)
 
-    def _distance(self, network, player):
+    def _distance(self, model, player):
         averages, _ = self._averages[player]
         total = 0.0
-        for variable, average in zip(network.trainable_variables, averages):
+        for variable, average in zip(model.player_variables(player), averages):
             total = total + ops.sum(ops.square(ops.cast(variable, "float32") - average))
         return total
 
-    def _update(self, network, player):
+    def _update(self, model, player):
         averages, count = self._averages[player]
         count.assign_add(1.0)
-        for variable, average in zip(network.trainable_variables, averages):
+        for variable, average in zip(model.player_variables(player), averages):
             average.assign_add((ops.cast(variable, "float32") - average) / count)
 
     def discriminator_terms(self, model, step):
         if not self._applies("discriminator"):
             return {}
-        return {"historical_averaging_d": self._distance(model.discriminator, "discriminator")}
+        return {"historical_averaging_d": self._distance(model, "discriminator")}
 
     def generator_terms(self, model, step):
         if not self._applies("generator"):
             return {}
-        return {"historical_averaging_g": self._distance(model.generator, "generator")}
+        return {"historical_averaging_g": self._distance(model, "generator")}
 
     def after_discriminator_update(self, model):
         if self._applies("discriminator"):
-            self._update(model.discriminator, "discriminator")
+            self._update(model, "discriminator")
 
     def after_generator_update(self, model):
         if self._applies("generator"):
-            self._update(model.generator, "generator")
+            self._update(model, "generator")
 
     def get_config(self):
         config = super().get_config()

@@ -109,7 +109,7 @@ class InstanceNoise(Trick):
 
     def __init__(self, stddev=0.1, anneal_steps=0, seed=None, name="instance_noise", **kwargs):
         kwargs.pop("weight", None)
-        super().__init__(weight=0.0, name=name, **kwargs)
+        super().__init__(name=name, **kwargs)
         self.stddev = float(stddev)
         self.anneal_steps = int(anneal_steps)
         self.seed = seed
@@ -129,7 +129,7 @@ class InstanceNoise(Trick):
         noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
         return x + ops.cast(self.sigma() * noise, x.dtype)
 
-    def discriminator_terms(self, model, step):
+    def discriminator_logs(self, model, step):
         return {"instance_noise": self.sigma()}
 
     def after_discriminator_update(self, model):

@@ -69,18 +69,18 @@ class OrthogonalRegularization(Trick):
         self.player = player
         self.term_names = (f"orthogonal_{player[0]}",)
 
-    def _term(self, network):
-        kernels = [v for v in network.trainable_variables if len(v.shape) >= 2]
+    def _term(self, variables):
+        kernels = [v for v in variables if len(v.shape) >= 2]
         total = 0.0
         for kernel in kernels:
             total = total + orthogonal_penalty(kernel)
         return {self.term_names[0]: total}
 
     def generator_terms(self, model, step):
-        return self._term(model.generator) if self.player == "generator" else {}
+        return self._term(model.player_variables("generator")) if self.player == "generator" else {}
 
     def discriminator_terms(self, model, step):
-        return self._term(model.discriminator) if self.player == "discriminator" else {}
+        return self._term(model.player_variables("discriminator")) if self.player == "discriminator" else {}
 
     def get_config(self):
         config = super().get_config()

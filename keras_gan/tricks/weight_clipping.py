@@ -41,7 +41,7 @@ class WeightClipping(Trick):
         self.clip_value = clip_value
 
     def after_discriminator_update(self, model):
-        for variable in model.discriminator.trainable_variables:
+        for variable in model.player_variables("discriminator"):
             variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
 
     def get_config(self):

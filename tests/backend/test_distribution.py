@@ -14,7 +14,7 @@ def build(strategy=None):
     scope = strategy.scope() if strategy else tf.distribute.get_strategy().scope()
     with scope:
         gan = LatentFromData(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
-        gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
     return gan
 
 

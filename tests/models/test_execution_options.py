@@ -18,7 +18,7 @@ def train(data, **compile_kwargs):
     keras.utils.set_random_seed(0)
     # Latents from the data: XLA's random numbers differ from TensorFlow's kernels'.
     gan = LatentFromData(tiny_generator(), tiny_discriminator(), LATENT_DIM, discriminator_steps=2)
-    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), **compile_kwargs)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1), **compile_kwargs)
     history = gan.fit(data, batch_size=8, epochs=2, shuffle=False, verbose=0).history
     return gan, history
 

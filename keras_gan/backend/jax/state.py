@@ -1,0 +1,98 @@
+"""The training state Keras's JAX trainer threads, with both players' optimizers in it.
+
+Keras's JAX `fit` passes `state = (trainable, non_trainable, optimizer,
+metrics)` values through a pure `train_step(state, data)` and writes them
+back to the variables with `jax_state_sync`. It knows one optimizer,
+`model.optimizer`; a GAN has two. `AdversarialModel` overrides exactly four
+private methods of Keras's JAX trainer (`_get_jax_state`,
+`_purge_model_variables`, `jax_state_sync`, `_get_state_sharding_spec`) and
+sends them here, where the optimizer slot holds both players' optimizer
+variables (`model.optimizer_variables()`). `tests/backend/test_keras_contract.py`
+checks that Keras still calls these methods with these arguments and fails
+with an explanation if a Keras release changes them.
+"""
+
+
+def state_variables(model, metrics=True):
+    """The four groups of variables of the state, in Keras's order."""
+    groups = [
+        list(model.trainable_variables),
+        list(model.non_trainable_variables),
+        list(model.optimizer_variables()),
+    ]
+    if metrics:
+        groups.append(list(model.metrics_variables))
+    return groups
+
+
+def get_jax_state(
+    model,
+    trainable_variables=False,
+    non_trainable_variables=False,
+    optimizer_variables=False,
+    metrics_variables=False,
+    purge_model_variables=False,
+):
+    trainable, non_trainable, optimizer, metrics = state_variables(model)
+    state = []
+    for wanted, group in (
+        (trainable_variables, trainable),
+        (non_trainable_variables, non_trainable),
+        (optimizer_variables, optimizer),
+        (metrics_variables, metrics),
+    ):
+        if wanted:
+            state.append([v.value for v in group])
+    if purge_model_variables:
+        purge(
+            model,
+            trainable_variables=trainable_variables,
+            non_trainable_variables=non_trainable_variables,
+            optimizer_variables=optimizer_variables,
+            metrics_variables=metrics_variables,
+        )
+    return tuple(state)
+
+
+def purge(
+    model,
+    trainable_variables=False,
+    non_trainable_variables=False,
+    optimizer_variables=False,
+    metrics_variables=False,
+):
+    """Drops the variables' own copies while the state lives in the step (Keras does the same)."""
+    trainable, non_trainable, optimizer, metrics = state_variables(model)
+    for wanted, group in (
+        (trainable_variables, trainable),
+        (non_trainable_variables, non_trainable),
+        (optimizer_variables, optimizer),
+        (metrics_variables, metrics),
+    ):
+        if wanted:
+            for variable in group:
+                variable._value = None
+
+
+def jax_state_sync(model):
+    """Writes the state of the last step back into the variables."""
+    state = getattr(model, "_jax_state", None)
+    if not state or getattr(model, "_jax_state_synced", True):
+        return
+    groups = dict(
+        zip(
+            ("trainable_variables", "non_trainable_variables", "optimizer_variables", "metrics_variables"),
+            state_variables(model),
+        )
+    )
+    for key, variables in groups.items():
+        values = state.get(key, None)
+        if values:
+            for variable, value in zip(variables, values):
+                variable.assign(value)
+    model._jax_state_synced = True
+
+
+def get_state_sharding_spec(model):
+    trainable, non_trainable, optimizer, metrics = state_variables(model)
+    return tuple([v.value.sharding for v in group] for group in (trainable, non_trainable, optimizer, metrics))

@@ -1,0 +1,1 @@
+"""The PyTorch trainer of keras-gan models."""

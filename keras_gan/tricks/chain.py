@@ -1,0 +1,104 @@
+"""`TrickChain`: a model's tricks folded into one, the way optax's `chain` folds transforms."""
+
+from keras import ops
+
+
+class TrickChain:
+    """Applies a list of tricks in order, as one trick.
+
+    The model owns one chain and the training step talks only to the model,
+    so this is the single place where tricks meet: cost terms are summed
+    (weighted) and logged (unweighted), input transforms are composed in
+    order, gates are combined with a logical and, and the after-update hooks
+    run in order.
+
+    Args:
+        tricks: A list of `keras_gan.tricks.Trick`.
+
+    Example:
+
+    >>> from keras_gan.tricks import Packing, InstanceNoise, TrickChain
+    >>> chain = TrickChain([Packing(2), InstanceNoise(0.1)])
+    >>> chain.batch_multiple, chain.log_names
+    (2, ('instance_noise',))
+    """
+
+    def __init__(self, tricks):
+        self.tricks = list(tricks)
+
+    def __iter__(self):
+        return iter(self.tricks)
+
+    def __len__(self):
+        return len(self.tricks)
+
+    @property
+    def log_names(self):
+        """Every name the tricks log, in order."""
+        return tuple(name for trick in self.tricks for name in trick.term_names)
+
+    @property
+    def batch_multiple(self):
+        """The least common multiple of the tricks' batch multiples."""
+        import math
+
+        multiple = 1
+        for trick in self.tricks:
+            multiple = math.lcm(multiple, int(trick.batch_multiple))
+        return multiple
+
+    @property
+    def replaces_generator_objective(self):
+        """Whether any trick drops the generator's adversarial cost."""
+        return any(trick.replaces_generator_objective for trick in self.tricks)
+
+    def cost(self, model, step, player):
+        """`(weighted sum of the player's terms, {name: unweighted term})`; the sum is 0.0 for none."""
+        method = "discriminator_terms" if player == "discriminator" else "generator_terms"
+        total = 0.0
+        terms = {}
+        for trick in self.tricks:
+            for name, value in getattr(trick, method)(model, step).items():
+                value = ops.cast(value, "float32")
+                terms[name] = value
+                if trick.weight:
+                    total = total + trick.weight * value
+        return total, terms
+
+    def logs(self, model, step, player):
+        """`{name: value}` the tricks log beside the player's loss (not costs)."""
+        method = "discriminator_logs" if player == "discriminator" else "generator_logs"
+        logs = {}
+        for trick in self.tricks:
+            for name, value in getattr(trick, method)(model, step).items():
+                logs[name] = ops.cast(value, "float32")
+        return logs
+
+    def transform_discriminator_input(self, model, x, step, role):
+        """`x` through every trick's input transform, in order."""
+        for trick in self.tricks:
+            x = trick.transform_discriminator_input(model, x, step, role)
+        return x
+
+    def gate(self, model, player):
+        """None (no trick gates the player) or the logical and of the tricks' gates."""
+        method = "discriminator_gate" if player == "discriminator" else "generator_gate"
+        gate = None
+        for trick in self.tricks:
+            own = getattr(trick, method)(model)
+            if own is not None:
+                gate = own if gate is None else ops.logical_and(gate, own)
+        return gate
+
+    def record_losses(self, model, d_loss, g_loss):
+        for trick in self.tricks:
+            trick.record_losses(model, d_loss, g_loss)
+
+    def after_update(self, model, player):
+        method = "after_discriminator_update" if player == "discriminator" else "after_generator_update"
+        for trick in self.tricks:
+            getattr(trick, method)(model)
+
+    def build_for(self, model):
+        for trick in self.tricks:
+            trick.build_for(model)
