@@ -1,44 +1,55 @@
 """keras-gan: generative adversarial networks for Keras 3.
 
-Subpackages: `models` (GAN, DCGAN, ConditionalGAN, InfoGAN, LSGAN, WGAN,
-WGANGP, CycleGAN), `losses` (adversarial objectives, mutual information),
-`networks` (reference generator and discriminator builders), `datasets`
-(embedded digits, TFDS, toy mixtures), `callbacks` (SampleSaver), `tricks`
-(gradient penalties, weight clipping), `layers` (ImagePool), `metrics`
-(the shipped digit classifier and scores built on it), `games` (the xy game).
+Subpackages, each reachable as an attribute after `import keras_gan`:
+`models` (GAN, DCGAN, ConditionalGAN, InfoGAN, LSGAN, WGAN, WGANGP, CycleGAN,
+SemiSupervisedGAN), `losses` (adversarial objectives, mutual information),
+`layers` (minibatch discrimination, virtual batch normalization, ...),
+`tricks` (gradient penalties, weight clipping, feature matching, ...),
+`callbacks` (SampleSaver, Evaluate, ...), `metrics` (FID, KID, Inception
+Score, the shipped digit classifier), `tuning` (Keras Tuner's
+`GANHyperModel`), `networks` (reference generators and discriminators),
+`datasets` (embedded digits, TFDS, toy mixtures), `games` (the xy game),
+`plotting`, `utils` and `errors`.
+
+`import keras_gan` imports the subpackages whose classes Keras must find when
+it loads a saved model (`keras.models.load_model("gan.keras")` works after it);
+`tuning` (Keras Tuner) is imported on first use. The `keras-gan` command sets
+`KERAS_GAN_LAZY_IMPORTS=1` while it parses its arguments, so `keras-gan --help`
+answers without importing TensorFlow; then every subpackage is imported on
+first use.
 """
 
+import importlib
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_gan import (  # noqa: E402
-    callbacks,
-    datasets,
-    games,
-    layers,
-    losses,
-    metrics,
-    models,
-    networks,
-    plotting,
-    tricks,
-    utils,
-)
-
 __version__ = "0.1.0"
 
-__all__ = [
-    "callbacks",
-    "datasets",
-    "games",
-    "layers",
-    "losses",
-    "metrics",
-    "models",
-    "networks",
-    "plotting",
-    "tricks",
-    "utils",
-    "__version__",
-]
+# Imported by `import keras_gan`: they register the classes saved models name.
+_EAGER = ("callbacks", "datasets", "games", "layers", "losses", "metrics", "models", "networks", "plotting",
+          "tricks", "utils")
+# Imported on first attribute access.
+_LAZY = ("tuning", "errors")
+_SUBPACKAGES = _EAGER + _LAZY
+
+__all__ = [*sorted(_SUBPACKAGES), "__version__"]
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")  # also sets the attribute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBPACKAGES))
+
+
+def _import_subpackages(names=_EAGER):
+    """Imports `names` (default: those `import keras_gan` imports); returns the modules."""
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+if os.environ.get("KERAS_GAN_LAZY_IMPORTS", "") in ("", "0"):
+    _import_subpackages()

@@ -36,6 +36,11 @@ DEFAULTS = {
 METRIC_CHOICES = ["auto", "none", "digit_fd", "digit_score", "fid", "kid", "inception_score"]
 
 
+# The objectives `--loss` accepts: the names `keras_gan.losses.get` resolves (a test keeps them
+# equal), listed here so that parsing the arguments imports no Keras.
+LOSS_CHOICES = ["hinge", "least_squares", "maximum_likelihood", "minimax", "non_saturating", "wasserstein"]
+
+
 class CLIError(Exception):
     """An error reported to the user as one line, with exit status 2."""
 
@@ -43,6 +48,15 @@ class CLIError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise CLIError(message)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show (None, a flag's False)."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def _positive_int(text):
@@ -75,68 +89,100 @@ def _unit_float(text):
     return value
 
 
-def build_parser():
-    from keras_gan.losses import ALL_OBJECTS
+def _version():
+    import keras_gan
 
-    parser = _Parser(prog="keras-gan", description="Train and sample GANs with Keras.", allow_abbrev=False)
+    return keras_gan.__version__
+
+
+def build_parser():
+    """The argument parser of `keras-gan`; building it imports neither Keras nor TensorFlow."""
+    parser = _Parser(prog="keras-gan", description="Train, sample and tune GANs with Keras.", allow_abbrev=False,
+                     formatter_class=_HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="{train,sample,tune}")
 
-    train = commands.add_parser(
-        "train", allow_abbrev=False, help="train a GAN (default: a DCGAN on the embedded digits)"
-    )
+    def command(name, help, description):
+        return commands.add_parser(name, help=help, description=description, allow_abbrev=False,
+                                   formatter_class=_HelpFormatter)
+
+    train = command("train", "train a GAN (default: a DCGAN on the embedded digits)",
+                    "Train a GAN and write sample grids, losses.png, history.json, gan.keras and "
+                    "generator.keras to the output folder. With no options: the main job, a DCGAN on the "
+                    "5,000 embedded MNIST digits.")
     train.add_argument("--model", choices=["dcgan", "gan"], default=DEFAULTS["model"],
                        help="dcgan (convolutional) or gan (the cs231n MLPs)")
-    train.add_argument("--dataset", default=DEFAULTS["dataset"],
+    train.add_argument("--dataset", metavar="NAME", default=DEFAULTS["dataset"],
                        help="'digits' (embedded, offline) or a TFDS image dataset name")
-    train.add_argument("--epochs", type=_positive_int, default=DEFAULTS["epochs"])
-    train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
-                       help="limit the batches per epoch (quick runs)")
-    train.add_argument("--batch-size", type=_positive_int, default=DEFAULTS["batch_size"])
-    train.add_argument("--latent-dim", type=_positive_int, default=DEFAULTS["latent_dim"])
-    train.add_argument("--loss", choices=sorted(ALL_OBJECTS), default=DEFAULTS["loss"])
-    train.add_argument("--d-lr", type=_positive_float, default=DEFAULTS["d_lr"],
+    train.add_argument("--epochs", metavar="N", type=_positive_int, default=DEFAULTS["epochs"],
+                       help="passes over the data")
+    train.add_argument("--steps-per-epoch", metavar="N", type=_positive_int, default=None,
+                       help="limit the batches per epoch (quick runs); default: one pass over the data")
+    train.add_argument("--batch-size", metavar="N", type=_positive_int, default=DEFAULTS["batch_size"],
+                       help="real (and generated) samples per step")
+    train.add_argument("--latent-dim", metavar="N", type=_positive_int, default=DEFAULTS["latent_dim"],
+                       help="size of the generator's latent vector")
+    train.add_argument("--loss", choices=LOSS_CHOICES, default=DEFAULTS["loss"], help="the adversarial objective")
+    train.add_argument("--d-lr", metavar="X", type=_positive_float, default=DEFAULTS["d_lr"],
                        help="discriminator learning rate (Adam)")
-    train.add_argument("--g-lr", type=_positive_float, default=DEFAULTS["g_lr"],
+    train.add_argument("--g-lr", metavar="X", type=_positive_float, default=DEFAULTS["g_lr"],
                        help="generator learning rate (Adam)")
-    train.add_argument("--beta-1", type=_unit_float, default=DEFAULTS["beta_1"], help="Adam beta_1")
-    train.add_argument("--width", type=_positive_int, default=DEFAULTS["width"],
+    train.add_argument("--beta-1", metavar="X", type=_unit_float, default=DEFAULTS["beta_1"],
+                       help="Adam beta_1 of both players")
+    train.add_argument("--width", metavar="N", type=_positive_int, default=DEFAULTS["width"],
                        help="base filters of the DCGAN networks")
-    train.add_argument("--dropout", type=_unit_float, default=DEFAULTS["dropout"],
+    train.add_argument("--dropout", metavar="X", type=_unit_float, default=DEFAULTS["dropout"],
                        help="dropout rate in the DCGAN discriminator")
-    train.add_argument("--label-smoothing", type=_unit_float, default=DEFAULTS["label_smoothing"],
+    train.add_argument("--label-smoothing", metavar="X", type=_unit_float, default=DEFAULTS["label_smoothing"],
                        help="one-sided label smoothing (real targets 1 - s)")
-    train.add_argument("--ema", type=_unit_float, default=DEFAULTS["ema"],
+    train.add_argument("--ema", metavar="X", type=_unit_float, default=DEFAULTS["ema"],
                        help="momentum of the generator's weight average (0 disables)")
-    train.add_argument("--seed", type=int, default=DEFAULTS["seed"])
-    train.add_argument("--sample-every", type=_positive_int, default=DEFAULTS["sample_every"],
-                       help="save a sample grid every N epochs")
+    train.add_argument("--seed", metavar="N", type=int, default=DEFAULTS["seed"],
+                       help="seed of the weights, the data order and the latent vectors")
+    train.add_argument("--sample-every", metavar="N", type=_positive_int, default=DEFAULTS["sample_every"],
+                       help="save a sample grid (and evaluate --metric) every N epochs, and after the last")
     train.add_argument("--metric", choices=METRIC_CHOICES, default=DEFAULTS["metric"],
                        help="sample-quality metric logged every --sample-every epochs (auto: digit_fd on "
                             "the digits, none otherwise; fid/kid/inception_score download InceptionV3)")
-    train.add_argument("--out", default=None, help="output folder (default runs/<timestamp>)")
+    train.add_argument("--tensorboard", action="store_true",
+                       help="also write TensorBoard logs to OUT/logs: losses, --metric and sample grids "
+                            "(view with: tensorboard --logdir OUT/logs)")
+    train.add_argument("--out", metavar="DIR", default=None, help="output folder (default: runs/<timestamp>)")
     train.add_argument("--resume", default=None, metavar="RUN_DIR",
                        help="continue an interrupted run from its last end-of-epoch backup, with "
                             "the run's own settings")
-    train.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1)
+    train.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
+                       help="0: silent, 1: progress bar, 2: one line per epoch")
 
-    sample = commands.add_parser("sample", allow_abbrev=False, help="generate a grid of samples from a saved model")
-    sample.add_argument("--model", required=True, help="a .keras file saved by keras-gan")
-    sample.add_argument("--n", type=_positive_int, default=64)
-    sample.add_argument("--out", default="grid.png", help="PNG file to write")
-    sample.add_argument("--seed", type=int, default=None)
+    sample = command("sample", "generate a grid of samples from a saved model",
+                     "Write a PNG grid of samples from a .keras file saved by keras-gan (gan.keras) or a "
+                     "bare generator (generator.keras).")
+    sample.add_argument("--model", required=True, metavar="PATH", help="a .keras file saved by keras-gan")
+    sample.add_argument("--n", metavar="N", type=_positive_int, default=64, help="number of samples in the grid")
+    sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")
+    sample.add_argument("--seed", metavar="N", type=int, default=None,
+                        help="seed of the latent vectors (default: random)")
 
-    tune = commands.add_parser("tune", allow_abbrev=False,
-                               help="search a DCGAN's hyperparameters with Keras Tuner, by sample quality")
-    tune.add_argument("--dataset", default="digits", help="'digits' (embedded, offline) or a TFDS image dataset")
-    tune.add_argument("--trials", type=_positive_int, default=8)
-    tune.add_argument("--epochs", type=_positive_int, default=5, help="epochs per trial")
-    tune.add_argument("--steps-per-epoch", type=_positive_int, default=None,
-                      help="limit the batches per epoch (quick runs)")
-    tune.add_argument("--batch-size", type=_positive_int, default=64)
+    tune = command("tune", "search a DCGAN's hyperparameters with Keras Tuner, by sample quality",
+                   "Random search of a DCGAN's hyperparameters (learning rates, beta_1, latent size, loss, "
+                   "label smoothing, k, width) with Keras Tuner, each trial scored by a sample-quality "
+                   "metric. Prints one line per trial; writes best.json and best.png.")
+    tune.add_argument("--dataset", metavar="NAME", default="digits",
+                      help="'digits' (embedded, offline) or a TFDS image dataset")
+    tune.add_argument("--trials", metavar="N", type=_positive_int, default=8,
+                      help="number of hyperparameter sets tried")
+    tune.add_argument("--epochs", metavar="N", type=_positive_int, default=5, help="epochs per trial")
+    tune.add_argument("--steps-per-epoch", metavar="N", type=_positive_int, default=None,
+                      help="limit the batches per epoch (quick runs); default: one pass over the data")
+    tune.add_argument("--batch-size", metavar="N", type=_positive_int, default=64, help="samples per step")
     tune.add_argument("--metric", choices=METRIC_CHOICES[2:], default="digit_fd", help="the objective")
-    tune.add_argument("--samples", type=_positive_int, default=500, help="generated samples per evaluation")
-    tune.add_argument("--seed", type=int, default=0)
-    tune.add_argument("--out", default=None, help="output folder (default runs/tune-<timestamp>)")
+    tune.add_argument("--samples", metavar="N", type=_positive_int, default=500,
+                      help="generated samples per evaluation")
+    tune.add_argument("--seed", metavar="N", type=int, default=0, help="seed of the search and of each trial")
+    tune.add_argument("--out", metavar="DIR", default=None, help="output folder (default: runs/tune-<timestamp>)")
+    tune.add_argument("--verbose", type=int, choices=[0, 1, 2], default=0,
+                      help="0: one line per trial, 1: also Keras Tuner's report and a progress bar per "
+                           "epoch, 2: also one line per epoch")
     return parser
 
 
@@ -200,7 +246,7 @@ def train(args):
         data = data.repeat()  # epochs of a fixed number of steps, across passes over the data
     gan = _build_model(args, image_shape)
     print(f"keras-gan: training a {args.model.upper()} on {args.dataset!r} "
-          f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {args.epochs} epochs; "
+          f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {_count(args.epochs, 'epoch')}; "
           f"output in {out}", flush=True)
     # An end-of-epoch backup (weights, both optimizers, the latent stream): a killed run
     # continues with `keras-gan train --resume <out>` as if it had never stopped.
@@ -208,6 +254,11 @@ def train(args):
                                               double_checkpoint=True, delete_checkpoint=True)
     saver = SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every, seed=args.seed)
     callbacks = [backup, saver]
+    if getattr(args, "tensorboard", False):
+        # Losses, the metric (from the epoch logs) and the grids, in one run at the same steps.
+        board = keras.callbacks.TensorBoard(os.path.join(out, "logs"), write_graph=False)
+        saver.tensorboard = board
+        callbacks.append(board)
     metric = args.metric
     if metric == "auto":
         metric = "digit_fd" if args.dataset == "digits" else "none"
@@ -272,15 +323,18 @@ def tune(args):
         raise CLIError(f"--metric {args.metric} scores 28x28x1 digits; {args.dataset!r} has images of shape "
                        f"{image_shape}: use --metric fid, kid or inception_score")
     hypermodel = GANHyperModel(image_shape, metric=args.metric, num_eval_samples=args.samples, seed=args.seed)
-    tuner = keras_tuner.RandomSearch(hypermodel, objective=hypermodel.objective, max_trials=args.trials,
-                                     seed=args.seed, directory=out, project_name="search")
-    print(f"keras-gan: {args.trials} trials of {args.epochs} epochs on {args.dataset!r}, objective "
-          f"{args.metric} ({hypermodel.objective.direction}); output in {out}", flush=True)
+    tuner = _reporting(keras_tuner.RandomSearch, args.trials, args.metric)(
+        hypermodel, objective=hypermodel.objective, max_trials=args.trials, seed=args.seed, directory=out,
+        project_name="search")
+    print(f"keras-gan: {_count(args.trials, 'trial')} of {_count(args.epochs, 'epoch')} on {args.dataset!r}, "
+          f"objective {args.metric} ({hypermodel.objective.direction}); output in {out}", flush=True)
     evaluation_data = data.take(math.ceil(args.samples / args.batch_size))
     if args.steps_per_epoch:
         data = data.repeat()
-    tuner.search(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, verbose=0,
+    tuner.search(data, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, verbose=getattr(args, "verbose", 0),
                  evaluation_data=evaluation_data)
+    if not tuner.oracle.get_best_trials(1):
+        raise CLIError("no trial completed; run again with --verbose 1 to see why")
     best = tuner.oracle.get_best_trials(1)[0]
     with atomic_path(os.path.join(out, "best.json")) as tmp, open(tmp, "w") as f:
         json.dump({"score": best.score, "metric": args.metric, "hyperparameters": best.hyperparameters.values},
@@ -292,13 +346,47 @@ def tune(args):
     return best
 
 
+def _count(n, noun):
+    """`1 epoch`, `2 epochs`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _reporting(tuner_class, trials, metric):
+    """`tuner_class` printing one line per finished trial: its score, the best so far, its time."""
+    import time
+
+    class ReportingTuner(tuner_class):
+        def on_trial_begin(self, trial):
+            self._trial_started = time.perf_counter()
+            super().on_trial_begin(trial)
+
+        def on_trial_end(self, trial):
+            super().on_trial_end(trial)
+            seconds = time.perf_counter() - self._trial_started
+            done = sum(1 for t in self.oracle.trials.values() if t.status in ("COMPLETED", "INVALID", "FAILED"))
+            score = self.oracle.get_trial(trial.trial_id).score
+            best = self.oracle.get_best_trials(1)
+            if score is None:
+                message = (getattr(trial, "message", None) or "").strip().splitlines()
+                result = f"failed ({message[-1][:200] if message else trial.status})"
+            else:
+                result = f"{metric} {score:.3f}"
+            best_text = f"best {best[0].score:.3f}" if best and best[0].score is not None else "no best yet"
+            print(f"keras-gan: trial {done}/{trials}: {result}, {best_text}, {seconds:.1f} s", flush=True)
+
+    ReportingTuner.__name__ = ReportingTuner.__qualname__ = f"Reporting{tuner_class.__name__}"
+    return ReportingTuner
+
+
 def load_generator(path):
     """Loads a generator from a `.keras` file holding a keras-gan model or a bare generator."""
     import zipfile
 
     import keras
 
-    import keras_gan  # noqa: F401 - registers the serializable classes
+    import keras_gan
+
+    keras_gan._import_subpackages()  # registers the serializable classes with Keras
 
     if not os.path.isfile(path):
         raise CLIError(f"no such model file: {path}")
@@ -342,7 +430,10 @@ def main(argv=None):
     """Entry point of the `keras-gan` command."""
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, --version
+            return done.code or 0
         if args.command is None:
             raise CLIError("choose a command: train, sample or tune (see keras-gan --help)")
         if args.command == "train":

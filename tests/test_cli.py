@@ -2,6 +2,8 @@
 
 import json
 import os
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -120,10 +122,88 @@ def test_train_logs_the_digit_metric_and_tune_finds_the_best_trial(tmp_path, cap
     history = json.loads((out / "history.json").read_text())
     assert len(history["digit_fd"]) == 2 and all(v > 0 for v in history["digit_fd"])
     assert "digit_fd of the final samples" in capsys.readouterr().out
+    capsys.readouterr()
     assert cli.main(["tune", "--trials", "2", "--epochs", "1", "--samples", "64", "--out", str(tmp_path / "t"),
                      "--dataset", "digits", "--steps-per-epoch", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "2 trials of 1 epoch on 'digits'" in out
+    # One line per trial, as it ends: its score, the best so far, its time.
+    trials = [line for line in out.splitlines() if line.startswith("keras-gan: trial ")]
+    assert [line.split(":")[1].strip() for line in trials] == ["trial 1/2", "trial 2/2"], out
+    scores = [float(re.search(r"digit_fd ([\d.]+)", line).group(1)) for line in trials]
+    bests = [float(re.search(r"best ([\d.]+)", line).group(1)) for line in trials]
+    assert bests == [scores[0], min(scores)] and all(re.search(r", [\d.]+ s$", line) for line in trials)
     best = json.loads((tmp_path / "t" / "best.json").read_text())
     assert best["metric"] == "digit_fd" and np.isfinite(best["score"]) and "g_learning_rate" in best["hyperparameters"]
     assert (tmp_path / "t" / "best.png").is_file()
     line = _one_line_error(capsys, ["tune", "--metric", "fdi"])
     assert "invalid choice" in line
+
+
+ROOT = pathlib.Path(__file__).parents[1]
+HEAVY = ("tensorflow", "keras", "keras_tuner", "matplotlib", "jax", "torch")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["tune", "--help"], ["--version"]])
+def test_help_and_version_import_no_tensorflow(argv):
+    """The console script parses its arguments before any heavy import: `keras-gan --help` answers at once."""
+    code = ("import sys, _keras_gan_cli\n"
+            f"status = _keras_gan_cli.main({argv!r})\n"
+            f"print('HEAVY', status, sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-1] == "HEAVY 0 []", result.stdout[-2000:]
+    if argv == ["--version"]:
+        assert result.stdout.startswith("keras-gan 0.1.0")
+
+
+def test_the_console_script_is_the_lazy_entry_point():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^keras-gan = "_keras_gan_cli:main"$', pyproject, re.M)
+    assert re.search(r'^py-modules = \["_keras_gan_cli"\]$', pyproject, re.M)
+
+
+def _actions(parser):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from ((f"{name} {a}", b) for a, b in _actions(sub))
+        else:
+            yield "/".join(action.option_strings) or action.dest, action
+
+
+def test_every_option_has_help_and_the_help_shows_defaults(capsys):
+    undocumented = [name for name, action in _actions(cli.build_parser()) if not (action.help or "").strip()]
+    assert not undocumented, f"options without help text: {undocumented}"
+    assert cli.main(["train", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for shown in ("--epochs N passes over the data (default: 40)", "(default: non_saturating)",
+                  "(default: 0.0002)", "(default: runs/<timestamp>)"):
+        assert shown in text, shown
+    assert "(default: None)" not in text and "(default: False)" not in text
+
+
+def test_loss_choices_are_the_registered_losses():
+    from keras_gan.losses import ALL_OBJECTS
+
+    assert cli.LOSS_CHOICES == sorted(ALL_OBJECTS)
+
+
+def test_one_epoch_run_with_tensorboard(tmp_path, capsys):
+    """Singular wording; `--tensorboard` puts losses, digit_fd and the grids in one run, at the same steps."""
+    from tests.callbacks.events import read_events
+
+    out = tmp_path / "run"
+    assert cli.main(["train", "--out", str(out), "--epochs", "1", "--steps-per-epoch", "2", "--width", "4",
+                     "--latent-dim", "4", "--verbose", "0", "--tensorboard"]) == 0
+    printed = capsys.readouterr().out
+    assert " for 1 epoch; " in printed, printed
+    events = read_events(out / "logs" / "train")
+    assert {tag: sorted(steps) for tag, steps in events.items() if tag in ("epoch_d_loss", "epoch_digit_fd",
+                                                                          "samples")} == {
+        "epoch_d_loss": [0], "epoch_digit_fd": [0], "samples": [0]}
+    assert events["samples"][0].shape == (10 * 28 + 9 * 2, 10 * 28 + 9 * 2, 1)  # the 100-sample grid
+    assert json.loads((out / "run.json").read_text())["tensorboard"] is True

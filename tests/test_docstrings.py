@@ -22,7 +22,7 @@ NO_PAPER = {
     "metrics.load_digit_classifier", "metrics.digit_classifier_info",
     "models.GANStep",
     "datasets.DatasetUnavailableError",
-    "plotting.plot_history", "plotting.save_figure",
+    "plotting.plot_history", "plotting.history_figure", "plotting.save_figure",
     "utils.atomic_path", "utils.image_grid", "utils.save_image_grid", "utils.to_uint8",
 }
 

@@ -14,7 +14,8 @@ def read_events(folder):
 
     found = collections.defaultdict(dict)
     for path in sorted(pathlib.Path(folder).glob("events.out.tfevents.*")):
-        for event in tf.compat.v1.train.summary_iterator(str(path)):
+        for record in tf.data.TFRecordDataset(str(path)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
             for value in event.summary.value:
                 plugin = value.metadata.plugin_data.plugin_name
                 tensor = tf.make_ndarray(value.tensor) if value.HasField("tensor") else None
