@@ -30,7 +30,7 @@ class HealthMonitor(keras.callbacks.Callback):
       real data's in each of the last `collapse_patience` measurements;
     - **oscillation without progress**: over the last `window` epochs the
       discriminator's margin (`p_real - p_fake`, or `critic_gap`) swings up
-      and down (at least `window // 2` reversals) by at least
+      and down (at least 3 reversals of direction) by at least
       `oscillation_swing` (critic objectives: by at least its mean size),
       with no trend, swings that do not die out and, when measured, no gain
       in diversity;
@@ -97,9 +97,9 @@ class HealthMonitor(keras.callbacks.Callback):
     >>> monitor = keras_gan.callbacks.HealthMonitor(ring, verbose=0)
     >>> history = gan.fit(ring, batch_size=64, epochs=3, verbose=0, callbacks=[monitor])
     >>> history.history["health_collapse"], history.history["diversity"][-1]
-    ([0.0, 1.0, 1.0], 0.0)
+    ([0.0, 0.0, 1.0], 0.0)
     >>> monitor.findings[0]["kind"], monitor.findings[0]["epoch"]
-    ('collapse', 2)
+    ('collapse', 3)
 
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (the
@@ -115,7 +115,7 @@ class HealthMonitor(keras.callbacks.Callback):
     writes_epoch_logs = True
 
     def __init__(self, real_data=None, *, num_samples=256, features="auto", every=1, patience=3,
-                 collapse_patience=2, confident=0.9, collapse_ratio=0.5, window=8, oscillation_swing=0.4,
+                 collapse_patience=3, confident=0.9, collapse_ratio=0.5, window=8, oscillation_swing=0.4,
                  vanishing_p_fake=0.05, measure_gradient=True, gradient_samples=64, verbose=1, seed=0):
         super().__init__()
         for name, value, low in (("num_samples", num_samples, 2), ("every", every, 1), ("patience", patience, 1),
@@ -156,6 +156,7 @@ class HealthMonitor(keras.callbacks.Callback):
     def _reset(self):
         self._series = {key: [] for key in ("p_real", "p_fake", "critic_gap", "diversity")}
         self._flags = {flag: 0.0 for flag in FLAGS}
+        self._last_seen = {}
         self._epochs = 0
         self._real_spread = None
         self._extractor = None
@@ -191,11 +192,14 @@ class HealthMonitor(keras.callbacks.Callback):
         found = self._check(epoch + 1, logs)
         for flag in FLAGS:
             now = 1.0 if flag in found else 0.0
-            if now and not self._flags[flag]:
+            # Reported when it appears; a failure that flickers is reported again only after `window` clear epochs.
+            if now and not self._flags[flag] and epoch + 1 - self._last_seen.get(flag, -self.window) > self.window:
                 message = f"keras-gan health (epoch {epoch + 1}): {found[flag]}"
                 self.findings.append({"epoch": epoch + 1, "kind": flag[len("health_"):], "message": message})
                 if self.verbose:
                     print(message, flush=True)
+            if now:
+                self._last_seen[flag] = epoch + 1
             self._flags[flag] = now
             logs[flag] = now
 
@@ -365,7 +369,7 @@ def _oscillates(signal, diversity, window, swing=None):
     reversals = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1]))) if len(steps) > 1 else 0
     spread = float(values.max() - values.min())
     needed = float(np.mean(np.abs(values))) if swing is None else swing
-    if reversals < window // 2 or spread < needed or spread <= 0:
+    if reversals < max(3, window // 3) or spread < needed or spread <= 0:
         return False
     trend = abs(float(np.polyfit(np.arange(window), values, 1)[0])) * (window - 1)
     if trend > spread / 2:
