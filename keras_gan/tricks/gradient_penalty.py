@@ -144,9 +144,12 @@ class GradientPenalty(Trick):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
+    def interpolation_weights(self, model, step):
+        """One weight `t ~ U[0, 1]` per sample of the real batch (override to fix them)."""
+        return keras.random.uniform((ops.shape(step.real)[0],), seed=self.seed_generator)
+
     def discriminator_terms(self, model, step):
-        batch = ops.shape(step.real)[0]
-        t = keras.random.uniform((batch,), seed=self.seed_generator)
+        t = self.interpolation_weights(model, step)
         fake = ops.stop_gradient(step.fake)
         penalty = gradient_penalty(_critic_of(model, step), step.real, fake, t, self.target)
         return {"gradient_penalty": penalty}

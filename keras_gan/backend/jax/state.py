@@ -12,6 +12,8 @@ checks that Keras still calls these methods with these arguments and fails
 with an explanation if a Keras release changes them.
 """
 
+import jax.numpy as jnp
+
 
 def state_variables(model, metrics=True):
     """The four groups of variables of the state, in Keras's order."""
@@ -34,7 +36,17 @@ def get_jax_state(
     purge_model_variables=False,
 ):
     trainable, non_trainable, optimizer, metrics = state_variables(model)
-    state = []
+    state, seen = [], set()
+
+    def value_of(variable):
+        # The step donates its input buffers: two variables holding one array (an
+        # `assign` of one variable's value to another) must not pass it twice.
+        value = variable.value
+        if id(value) in seen:
+            value = jnp.array(value, copy=True)
+        seen.add(id(value))
+        return value
+
     for wanted, group in (
         (trainable_variables, trainable),
         (non_trainable_variables, non_trainable),
@@ -42,7 +54,7 @@ def get_jax_state(
         (metrics_variables, metrics),
     ):
         if wanted:
-            state.append([v.value for v in group])
+            state.append([value_of(v) for v in group])
     if purge_model_variables:
         purge(
             model,
