@@ -19,6 +19,11 @@ def main(argv=None):
         os.environ["KERAS_GAN_LAZY_IMPORTS"] = "1"
     try:
         from keras_gan import cli
+    except ImportError as error:
+        if "KERAS_BACKEND=" not in str(error):
+            raise
+        print(f"keras-gan: {error}", file=sys.stderr)  # the backend's package is missing: one line
+        return 2
     finally:
         if lazy:
             del os.environ["KERAS_GAN_LAZY_IMPORTS"]

@@ -51,5 +51,25 @@ def _import_subpackages(names=_EAGER):
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
+#: The package each Keras backend needs, and the extra of keras-gan that installs it.
+BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "keras-gan"), "jax": ("jax", "keras-gan[jax]"),
+                    "torch": ("torch", "keras-gan[torch]")}
+
+
+def backend_problem():
+    """One line saying which extra to install when `KERAS_BACKEND` names a missing package, else None."""
+    import importlib.util
+
+    backend = os.environ.get("KERAS_BACKEND", "").strip()
+    package, extra = BACKEND_PACKAGES.get(backend, (None, None))
+    if package is None or importlib.util.find_spec(package) is not None:
+        return None
+    return (f"KERAS_BACKEND={backend}, but {package} is not installed: pip install \"{extra}\" "
+            "(or choose another backend: tensorflow, jax, torch).")
+
+
+if backend_problem():
+    raise ImportError(backend_problem())
+
 if os.environ.get("KERAS_GAN_LAZY_IMPORTS", "") in ("", "0"):
     _import_subpackages()

@@ -514,6 +514,9 @@ class AdversarialModel(keras.Model):
             if not any(isinstance(c, StopOnDivergence) for c in callbacks):
                 callbacks.append(StopOnDivergence())
             kwargs["callbacks"] = callbacks
+        from keras_gan.callbacks.tensorboard import share_tensorboard
+
+        share_tensorboard(kwargs.get("callbacks"))  # sample grids go into the TensorBoard callback's run
         # The step's structure (not its results) may depend on k when it is
         # traced; backends that cannot read a variable while tracing read this.
         self._discriminator_steps_at_fit = int(ops.convert_to_numpy(self.discriminator_steps))

@@ -93,8 +93,6 @@ def test_shared_tensorboard_is_used_and_forgotten_by_the_next_fit(make_gan, tiny
     assert sorted(read_events(tmp_path / "logs" / "train")["samples"]) == [0]
 
 
-@pytest.mark.xfail(strict=True, reason="GAN.fit does not call "
-                   "keras_gan.callbacks.tensorboard.share_tensorboard(callbacks) yet; when it does, remove this marker")
 def test_gan_fit_shares_its_tensorboard_callback(make_gan, tiny_data, tmp_path):
     gan = make_gan()
     gan.compile()
