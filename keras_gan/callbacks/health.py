@@ -457,9 +457,10 @@ def _usable_batch(model, n):
 
 
 def _discriminator_input(model, x):
-    """`x` as the discriminator sees it: the model's input transforms (packing), outside a training step."""
-    transform = getattr(model, "transform_discriminator_input", None)
-    if transform is None:
-        return x
+    """`x` as the discriminator sees it: the tricks' input transforms (packing), outside a training step."""
     step = types.SimpleNamespace(real=x, fake=x, z=None, labels=None, training=False, extras={})
-    return transform(x, step, "fake")
+    for trick in getattr(model, "tricks", None) or []:
+        transform = getattr(trick, "transform_discriminator_input", None)
+        if transform is not None:
+            x = transform(model, x, step, "fake")
+    return x
