@@ -76,7 +76,9 @@ class HealthMonitor(keras.callbacks.Callback):
         vanishing_p_fake: The `p_fake` below which a saturating generator
             cost has (almost) no gradient.
         measure_gradient: Also log `g_grad_norm` (one extra forward and
-            backward pass on `gradient_samples` latent vectors per epoch).
+            backward pass on `gradient_samples` latent vectors per epoch;
+            TensorFlow backend, and models whose generator takes latent
+            vectors alone: elsewhere it is skipped).
         gradient_samples: Latent vectors of that pass.
         verbose: Print each finding (and a closing summary) when 1.
         seed: Seed of the fixed latent vectors.
