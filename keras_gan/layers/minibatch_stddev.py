@@ -1,5 +1,7 @@
 """`MinibatchStandardDeviation` (ProGAN): the batch's variety as an extra feature map."""
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -15,8 +17,12 @@ class MinibatchStandardDeviation(keras.layers.Layer):
     batches with too little variety then stand out to the discriminator.
 
     Args:
-        group_size: Samples per group (4 in ProGAN). The batch size must be
-            divisible by it; a batch smaller than the group forms one group.
+        group_size: Largest number of samples per group (4 in ProGAN). A
+            batch whose size it does not divide uses the largest group size
+            below it that does (a batch of 30 with `group_size=4`: groups of
+            3; a batch of 7: groups of 1, whose standard deviation is 0); a
+            batch smaller than the group forms one group. Keep the batch
+            size a multiple of `group_size` to get the groups you asked for.
         epsilon: Added to the variance before the square root.
 
     Input shape:
@@ -29,6 +35,8 @@ class MinibatchStandardDeviation(keras.layers.Layer):
 
     >>> tuple(MinibatchStandardDeviation(2)(np.zeros((4, 3, 3, 2), "float32")).shape)
     (4, 3, 3, 3)
+    >>> MinibatchStandardDeviation(4).group_size_for(30)  # the largest divisor of 30 up to 4
+    3
 
     Reference:
         Karras et al., "Progressive Growing of GANs for Improved Quality,
@@ -42,10 +50,27 @@ class MinibatchStandardDeviation(keras.layers.Layer):
             raise ValueError(f"`group_size` must be >= 1. Received: {group_size}.")
         self.epsilon = float(epsilon)
 
+    def group_size_for(self, batch_size):
+        """The group size used for a batch of `batch_size` samples.
+
+        Args:
+            batch_size: The batch size, an int or a scalar tensor.
+
+        Returns:
+            The largest divisor of `batch_size` not above `group_size` (an
+            int for an int, a tensor for a tensor).
+        """
+        if isinstance(batch_size, numbers.Integral):
+            batch_size = int(batch_size)
+            return max(g for g in range(1, min(self.group_size, batch_size) + 1) if batch_size % g == 0)
+        sizes = ops.arange(1, self.group_size + 1, dtype="int32")
+        batch = ops.cast(batch_size, "int32")
+        return ops.max(ops.where(ops.equal(ops.mod(batch, sizes), 0), sizes, ops.ones_like(sizes)))
+
     def call(self, inputs):
         x = ops.cast(inputs, "float32")
         batch = ops.shape(x)[0]
-        group = ops.minimum(self.group_size, batch)
+        group = self.group_size_for(batch)
         feature_shape = tuple(x.shape[1:])
         grouped = ops.reshape(x, (group, -1) + feature_shape)  # sample j of group g at [j, g]
         variance = ops.mean(ops.square(grouped - ops.mean(grouped, axis=0, keepdims=True)), axis=0)

@@ -7,19 +7,21 @@ import pytest
 from keras_gan.layers import MinibatchDiscrimination
 
 
-def reference(x, T, exclude_self=True):
-    """o(x_i)_b = sum_j exp(-||M_ib - M_jb||_1), M = x T, j != i (the 1e6 on the diagonal)."""
+def reference(x, T, exclude_self=True, mean=False):
+    """o(x_i)_b = sum_j exp(-||M_ib - M_jb||_1), M = x T, j != i (the 1e6 on the diagonal); mean: / (N - 1)."""
     m = np.einsum("na,abc->nbc", x, T)
     distances = np.abs(m[:, None] - m[None, :]).sum(-1)  # (N, N, B)
     if exclude_self:
         distances = distances + 1e6 * np.eye(len(x))[:, :, None]
-    return np.concatenate([x, np.exp(-distances).sum(1)], axis=1)
+    o = np.exp(-distances).sum(1)
+    return np.concatenate([x, o / (len(x) - 1) if mean else o], axis=1)
 
 
-def test_matches_the_formula_with_self_distance_excluded():
+def test_the_paper_form_is_the_default_and_matches_the_formula_with_self_distance_excluded():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(6, 4)).astype("float32")
     layer = MinibatchDiscrimination(num_kernels=3, kernel_dim=2, kernel_initializer="random_normal")
+    assert layer.reduction == "sum"
     out = np.asarray(layer(x))
     T = np.asarray(layer.kernel).reshape(4, 3, 2)
     np.testing.assert_allclose(out, reference(x, T), rtol=1e-5, atol=1e-6)
@@ -27,18 +29,57 @@ def test_matches_the_formula_with_self_distance_excluded():
     assert not np.allclose(out, reference(x, T, exclude_self=False), atol=0.5)
 
 
+def test_the_normalized_variant_is_the_mean_over_the_other_samples():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(6, 4)).astype("float32") * 0.1
+    layer = MinibatchDiscrimination(num_kernels=3, kernel_dim=2, reduction="mean")
+    out = np.asarray(layer(x))
+    T = np.asarray(layer.kernel).reshape(4, 3, 2)
+    np.testing.assert_allclose(out, reference(x, T, mean=True), rtol=1e-5, atol=1e-6)
+    assert out[:, 4:].max() > 0.5  # close samples: well above 0, and the sum would be 5x larger
+
+
+def test_the_mean_does_not_grow_with_the_batch():
+    """The issue: the sum's features grow with the batch (saturating the logit); the mean's do not."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(256, 16)).astype("float32")
+    means, sums = [], []
+    for batch in (8, 64, 256):
+        for reduction, found in (("mean", means), ("sum", sums)):
+            layer = MinibatchDiscrimination(20, 5, kernel_initializer=keras.initializers.RandomNormal(0.05, seed=1),
+                                            reduction=reduction)
+            found.append(float(np.asarray(layer(x[:batch]))[:, 16:].mean()))
+    assert sums[2] > 10 * sums[0]
+    assert max(means) < 1.0 and max(means) / min(means) < 1.5
+
+
 def test_identical_samples_are_flagged():
-    """A collapsed batch (all samples equal) gets o = N - 1 per kernel; a varied one much less."""
-    layer = MinibatchDiscrimination(num_kernels=2, kernel_dim=3)
+    """A collapsed batch (all samples equal) gets o = N - 1 per kernel (mean: 1); a varied one much less."""
     same = np.ones((5, 4), "float32")
-    np.testing.assert_allclose(np.asarray(layer(same))[:, 4:], 4.0, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(MinibatchDiscrimination(2, 3)(same))[:, 4:], 4.0, rtol=1e-6)
+    layer = MinibatchDiscrimination(num_kernels=2, kernel_dim=3, reduction="mean")
+    np.testing.assert_allclose(np.asarray(layer(same))[:, 4:], 1.0, rtol=1e-6)
     varied = np.random.default_rng(1).normal(size=(5, 4)).astype("float32") * 100
-    assert np.asarray(layer(varied))[:, 4:].max() < 1.0  # far below the 4.0 of a collapsed batch
+    assert np.asarray(layer(varied))[:, 4:].max() < 0.25  # far below the 1.0 of a collapsed batch
+
+
+def test_a_batch_of_one_has_no_closeness():
+    for reduction in ("sum", "mean"):
+        out = np.asarray(MinibatchDiscrimination(2, 3, reduction=reduction)(np.ones((1, 4), "float32")))
+        np.testing.assert_array_equal(out[:, 4:], 0.0)
+
+
+def test_layers_saved_before_reduction_existed_load_as_the_sum():
+    config = MinibatchDiscrimination(4, 2, reduction="mean").get_config()
+    assert config["reduction"] == "mean"
+    del config["reduction"]
+    assert MinibatchDiscrimination.from_config(config).reduction == "sum"
+    assert MinibatchDiscrimination.from_config({**config, "reduction": "mean"}).reduction == "mean"
 
 
 def test_images_are_flattened_and_the_layer_serializes(tmp_path):
     inputs = keras.Input((3, 3, 2))
-    out = MinibatchDiscrimination(4, 2, name="mbd")(inputs)
+    out = MinibatchDiscrimination(4, 2, reduction="mean", name="mbd")(inputs)
     model = keras.Model(inputs, keras.layers.Dense(1)(out))
     assert model.get_layer("mbd").output.shape == (None, 18 + 4)
     x = np.random.default_rng(2).normal(size=(4, 3, 3, 2)).astype("float32")
@@ -56,3 +97,5 @@ def test_extreme_inputs_stay_finite():
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="num_kernels"):
         MinibatchDiscrimination(0, 3)
+    with pytest.raises(ValueError, match="reduction"):
+        MinibatchDiscrimination(2, 3, reduction="max")

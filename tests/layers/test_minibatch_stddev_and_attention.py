@@ -22,6 +22,32 @@ def test_minibatch_stddev_is_zero_for_a_collapsed_batch():
     np.testing.assert_allclose(out[:, -1], np.sqrt(1e-8), rtol=1e-3)
 
 
+def _stddev_reference(x, group):
+    groups = x.reshape((group, -1) + x.shape[1:])  # sample r = j * groups + g
+    per_group = groups.std(axis=0).reshape(groups.shape[1], -1).mean(axis=1)
+    return np.array([per_group[r % groups.shape[1]] for r in range(len(x))])
+
+
+def test_minibatch_stddev_on_a_batch_the_group_does_not_divide():
+    """A batch of 30 with group_size=4 uses groups of 3, the largest divisor of 30 up to 4."""
+    layer = MinibatchStandardDeviation(group_size=4, epsilon=0.0)
+    assert [layer.group_size_for(b) for b in (30, 32, 7, 2, 9)] == [3, 4, 1, 2, 3]
+    x = np.random.default_rng(2).normal(size=(30, 3, 3, 2)).astype("float32")
+    out = np.asarray(layer(x))
+    np.testing.assert_allclose(out[:, 0, 0, 2], _stddev_reference(x, 3), rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(layer(x[:7]))[:, 0, 0, 2], 0.0, atol=1e-6)  # groups of 1
+
+
+def test_minibatch_stddev_with_an_unknown_batch_size_in_a_graph():
+    import tensorflow as tf
+
+    layer = MinibatchStandardDeviation(group_size=4, epsilon=0.0)
+    graph = tf.function(layer, input_signature=[tf.TensorSpec((None, 5), "float32")])
+    x = np.random.default_rng(3).normal(size=(30, 5)).astype("float32")
+    np.testing.assert_allclose(graph(x).numpy()[:, -1], _stddev_reference(x, 3), rtol=1e-5)
+    np.testing.assert_allclose(graph(x[:8]).numpy()[:, -1], _stddev_reference(x[:8], 4), rtol=1e-5)
+
+
 def test_self_attention_starts_as_identity_and_matches_its_formula():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2, 3, 3, 8)).astype("float32")
