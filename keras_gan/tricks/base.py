@@ -77,6 +77,10 @@ class Trick(SavesSeedState, keras.layers.Layer):
     #: Batches this trick accepts hold a multiple of this many samples.
     batch_multiple = 1
 
+    #: Samples one discriminator input holds (m under PacGAN's packing): penalties take
+    #: one gradient norm per input, over its `samples_per_input` consecutive samples.
+    samples_per_input = 1
+
     #: True: the generator's adversarial cost is dropped (only the tricks' terms remain).
     replaces_generator_objective = False
 

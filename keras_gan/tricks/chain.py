@@ -48,6 +48,14 @@ class TrickChain:
         return multiple
 
     @property
+    def samples_per_input(self):
+        """Samples per discriminator input: the product of the tricks' (m under packing)."""
+        count = 1
+        for trick in self.tricks:
+            count *= int(trick.samples_per_input)
+        return count
+
+    @property
     def replaces_generator_objective(self):
         """Whether any trick drops the generator's adversarial cost."""
         return any(trick.replaces_generator_objective for trick in self.tricks)

@@ -7,8 +7,9 @@ from keras_gan.backend import input_gradients
 from keras_gan.tricks.base import Trick
 
 
-def _per_sample_norms(gradients):
-    flat = ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0], -1))
+def _per_sample_norms(gradients, group=1):
+    """Norm of each discriminator input's gradient: `group` consecutive samples form one input (packing)."""
+    flat = ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0] // group, -1))
     return ops.sqrt(ops.sum(ops.square(flat), axis=1) + 1e-12)
 
 
@@ -37,7 +38,7 @@ def interpolate(real, fake, t):
     return t * real + (1.0 - t) * ops.cast(fake, real.dtype)
 
 
-def gradient_penalty(critic, real, fake, t, target=1.0):
+def gradient_penalty(critic, real, fake, t, target=1.0, group=1):
     """WGAN-GP's penalty `E[(||grad_x D(x_hat)||_2 - target)^2]`.
 
     `x_hat = t * real + (1 - t) * fake` with one interpolation weight per
@@ -68,11 +69,11 @@ def gradient_penalty(critic, real, fake, t, target=1.0):
         Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.
     """
     x_hat = interpolate(real, fake, t)
-    norms = _per_sample_norms(input_gradients(critic, x_hat))
+    norms = _per_sample_norms(input_gradients(critic, x_hat), group)
     return ops.mean(ops.square(norms - target))
 
 
-def r1_penalty(critic, real):
+def r1_penalty(critic, real, group=1):
     """The R1 penalty `E[||grad_x D(x)||_2^2]` on real samples (Mescheder et al., 2018).
 
     Args:
@@ -94,7 +95,7 @@ def r1_penalty(critic, real):
         ICML 2018.
     """
     grads = ops.cast(input_gradients(critic, real), "float32")
-    flat = ops.reshape(grads, (ops.shape(grads)[0], -1))
+    flat = ops.reshape(grads, (ops.shape(grads)[0] // group, -1))
     return ops.mean(ops.sum(ops.square(flat), axis=1))
 
 
@@ -146,12 +147,15 @@ class GradientPenalty(Trick):
 
     def interpolation_weights(self, model, step):
         """One weight `t ~ U[0, 1]` per sample of the real batch (override to fix them)."""
-        return keras.random.uniform((ops.shape(step.real)[0],), seed=self.seed_generator)
+        group = model.trick_chain.samples_per_input
+        t = keras.random.uniform((ops.shape(step.real)[0] // group,), seed=self.seed_generator)
+        return t if group == 1 else ops.repeat(t, group, axis=0)  # one weight per pack
 
     def discriminator_terms(self, model, step):
         t = self.interpolation_weights(model, step)
         fake = ops.stop_gradient(step.fake)
-        penalty = gradient_penalty(_critic_of(model, step), step.real, fake, t, self.target)
+        penalty = gradient_penalty(_critic_of(model, step), step.real, fake, t, self.target,
+                                   group=model.trick_chain.samples_per_input)
         return {"gradient_penalty": penalty}
 
     def get_config(self):
@@ -196,7 +200,7 @@ class R1Penalty(Trick):
         self.gamma = float(gamma)
 
     def discriminator_terms(self, model, step):
-        return {"r1_penalty": r1_penalty(_critic_of(model, step), step.real)}
+        return {"r1_penalty": r1_penalty(_critic_of(model, step), step.real, model.trick_chain.samples_per_input)}
 
     def get_config(self):
         config = super().get_config()

@@ -52,6 +52,11 @@ class Packing(Trick):
         """Batches must hold a multiple of `m` samples."""
         return self.m
 
+    @property
+    def samples_per_input(self):
+        """The discriminator judges `m` samples at once."""
+        return self.m
+
     def transform_discriminator_input(self, model, x, step, role):
         shape = tuple(x.shape[1:])
         batch = x.shape[0]

@@ -169,10 +169,6 @@ def test_only_a_packed_discriminator_can_tell_a_mode_hopping_generator_from_the_
     assert packed["p_real"] == pytest.approx(2 / 3, abs=0.05) and packed["p_fake"] == pytest.approx(1 / 3, abs=0.05)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GradientPenalty and R1Penalty take gradient norms per sample, not per pack: under Packing(m) they bound "
-    "the packed discriminator's gradient norm by sqrt(m) instead of 1 (and R1 is m times too small); "
-    "keras_gan/tricks/gradient_penalty.py, see the report of issue 16"))
 @pytest.mark.parametrize("penalty", ["gradient_penalty", "r1_penalty"])
 def test_gradient_penalties_see_the_packed_discriminator(penalty):
     # A linear critic on pairs whose weights for each sample of the pair have norm 1: the packed
