@@ -42,7 +42,7 @@ _MARKERS_UP_TO = 50
 
 def _plot(ax, values, label, marker=False):
     style = "o-" if marker or len(values) <= _MARKERS_UP_TO else "-"
-    ax.plot(range(1, len(values) + 1), values, style, markersize=3, label=label)
+    ax.plot(range(1, len(values) + 1), values, style, markersize=4, label=label)
 
 
 def history_figure(history, title="GAN training"):
@@ -101,6 +101,10 @@ def history_figure(history, title="GAN training"):
         sparse = any(len(logs[k]) < epochs for k in quality)
         ax.set(xlabel="evaluation" if sparse else "epoch", title="sample quality")
         ax.legend()
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in axes[0]:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # epochs and evaluations are counts
     fig.suptitle(title)
     fig.tight_layout()
     return fig

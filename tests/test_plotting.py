@@ -33,6 +33,7 @@ def test_a_one_epoch_run_leaves_no_empty_panel():
             for line in series:
                 assert len(line.get_xdata()) == 1 and line.get_marker() not in (None, "", " ", "None"), (
                     ax.get_title(), line.get_label())
+            assert list(ax.get_xticks()) == [int(t) for t in ax.get_xticks()]  # whole epochs, not 0.96
     finally:
         plt.close(fig)
 
