@@ -30,18 +30,20 @@ class SampleSaver(keras.callbacks.Callback):
             run (`log_dir/train`), at the steps of its epoch scalars (the
             0-based epoch), so the grids sit beside `epoch_d_loss`. Or a log
             folder, written at the same steps. Default: the `TensorBoard`
-            callback among `fit`'s callbacks when the model's `fit` shares it
-            (see `keras_gan.callbacks.tensorboard.share_tensorboard`), else none.
+            callback among `fit`'s callbacks (a keras-gan model's `fit` hands
+            it over with `keras_gan.callbacks.tensorboard.share_tensorboard`),
+            else none.
 
     Example:
 
     >>> saver = SampleSaver("samples/", n=16, every=5)
     >>> # gan.fit(images, epochs=20, callbacks=[saver])
 
-    With TensorBoard, the grids appear under "Images" in the run of the losses:
+    With a `TensorBoard` callback in `fit`, the grids also appear under
+    "Images" in the run of the losses, at the same steps:
 
     >>> board = keras.callbacks.TensorBoard("logs/")
-    >>> saver = SampleSaver("samples/", every=5, tensorboard=board)
+    >>> saver = SampleSaver("samples/", every=5)
     >>> # gan.fit(images, epochs=20, callbacks=[board, saver])
 
     Attributes:
