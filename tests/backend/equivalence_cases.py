@@ -211,11 +211,125 @@ def save(out_dir, name, result):
 
 
 def main(out_dir, names):
+    if names and names[0] == "--smoke":
+        import json
+
+        with open(os.path.join(out_dir, "smoke.json"), "w") as f:
+            json.dump({name: smoke(name) for name in smoke_names()}, f)
+        return
     if names and names[0] == "--resume":
         save(out_dir, "resume", resume(names[1]))
         return
     for name in names or list(CASES):
         save(out_dir, name, run(name))
+    if not names:
+        main(out_dir, ["--smoke"])
+
+
+
+# ------------------------------------------------------------ every model and trick
+
+
+def _tiny_images(n=32, shape=(8, 8, 1)):
+    return np.random.default_rng(1).uniform(-1, 1, (n,) + shape).astype("float32")
+
+
+def smoke_models():
+    """`{name: (model, fit args, fit kwargs)}`: every model class, on tiny networks."""
+    from keras_gan import networks
+    from keras_gan.networks import conditional as cnets
+
+    shape = (8, 8, 1)
+    images = _tiny_images()
+    cases = {}
+
+    def dc():
+        return keras_gan.models.DCGAN(image_shape=shape, latent_dim=4, width=4)
+
+    cases["DCGAN"] = lambda: (dc(), (images,), {})
+    cases["LSGAN"] = lambda: (keras_gan.models.LSGAN(mlp_generator(), mlp_discriminator(), latent_dim=LATENT),
+                              (data(),), {})
+    cases["WGAN"] = lambda: (keras_gan.models.WGAN(mlp_generator(), mlp_discriminator(), latent_dim=LATENT,
+                                                   discriminator_steps=2), (data(),), {})
+    cases["WGANGP"] = lambda: (keras_gan.models.WGANGP(mlp_generator(), mlp_discriminator(), latent_dim=LATENT,
+                                                       discriminator_steps=2), (data(),), {})
+    cases["ConditionalGAN"] = lambda: (
+        keras_gan.models.ConditionalGAN(cnets.conditional_mlp_generator(LATENT, 3, (4,), hidden=8),
+                                        cnets.conditional_mlp_discriminator((4,), 3, hidden=8),
+                                        latent_dim=LATENT, num_classes=3),
+        (data(), np.arange(STEPS_DATA) % 3), {})
+    cases["InfoGAN"] = lambda: (infogan_case()[0], (data(),), {})
+    cases["CycleGAN"] = lambda: (cyclegan_case()[0], (data(), -data()[::-1]), {})
+
+    def semi():
+        gan = keras_gan.models.SemiSupervisedGAN(
+            networks.dcgan_generator(shape, 4, width=4), networks.semi_supervised_discriminator(shape, 3, width=4),
+            latent_dim=4, num_classes=3)
+        return gan, (gan.make_dataset(images, images[:6], np.arange(6) % 3, batch_size=BATCH),), {}
+
+    cases["SemiSupervisedGAN"] = semi
+    return cases
+
+
+def smoke_tricks():
+    """`{name: tricks}`: every trick on the plain GAN."""
+    t = keras_gan.tricks
+    return {
+        "GradientPenalty": [t.GradientPenalty(1.0)],
+        "R1Penalty": [t.R1Penalty(1.0)],
+        "WeightClipping": [t.WeightClipping(0.1)],
+        "FeatureMatching": [t.FeatureMatching(replace_objective=True)],
+        "HistoricalAveraging": [t.HistoricalAveraging(1e-3)],
+        "OrthogonalRegularization": [t.OrthogonalRegularization(1e-4)],
+        "Packing": [t.Packing(2)],
+        "InstanceNoise": [t.InstanceNoise(0.1, anneal_steps=10)],
+        "TrainLosingPlayer": [t.TrainLosingPlayer(0.3, 0.3)],
+    }
+
+
+def smoke(name):
+    """Trains one smoke case two epochs; returns `(iterations, history keys, finite, moved)`."""
+    keras.utils.set_random_seed(0)
+    if name.startswith("model:"):
+        gan, fit_args, fit_kwargs = smoke_models()[name[6:]]()
+        if not gan.compiled:
+            gan.compile()
+    elif name.startswith("trick:"):
+        tricks = smoke_tricks()[name[6:]]
+        d_inputs = 8 if name == "trick:Packing" else 4
+        gan = keras_gan.models.GAN(mlp_generator(), mlp_discriminator(d_inputs), latent_dim=LATENT, tricks=tricks)
+        gan.compile()
+        fit_args, fit_kwargs = (data(),), {}
+    elif name == "mixed_precision":
+        keras.config.set_dtype_policy("mixed_float16")
+        try:
+            gan = keras_gan.models.GAN(mlp_generator(), mlp_discriminator(), latent_dim=LATENT)
+            gan.compile()
+        finally:
+            keras.config.set_dtype_policy("float32")
+        fit_args, fit_kwargs = (data(),), {}
+    else:  # EMA and the callbacks a user adds
+        gan = keras_gan.models.GAN(mlp_generator(), mlp_discriminator(), latent_dim=LATENT)
+        gan.compile(g_optimizer=keras.optimizers.Adam(1e-3, use_ema=True))
+        fit_args, fit_kwargs = (data(),), {}
+    before = [np.array(v) for v in gan.get_weights()]
+    kwargs = {"batch_size": BATCH, "epochs": 2, "verbose": 0}
+    kwargs.update(fit_kwargs)
+    if len(fit_args) == 1 and hasattr(fit_args[0], "element_spec"):
+        kwargs.pop("batch_size")
+    history = gan.fit(*fit_args, **kwargs).history
+    after = gan.get_weights()
+    finite = all(np.all(np.isfinite(v)) for values in history.values() for v in values)
+    moved = any(not np.allclose(a, b) for a, b in zip(before, after) if a.dtype.kind == "f")
+    iterations = [int(ops.convert_to_numpy(gan.d_optimizer.iterations)),
+                  int(ops.convert_to_numpy(gan.g_optimizer.iterations))]
+    return {"iterations": iterations, "keys": sorted(history), "finite": bool(finite), "moved": bool(moved),
+            "policy": gan.d_optimizer.__class__.__name__}
+
+
+def smoke_names():
+    return ([f"model:{n}" for n in smoke_models()] + [f"trick:{n}" for n in smoke_tricks()]
+            + ["mixed_precision", "ema"])
 
 
 if __name__ == "__main__":

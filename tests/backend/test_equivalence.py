@@ -84,3 +84,22 @@ def test_model_saved_on_tensorflow_continues_on_the_other_backend(backend_result
     gan.save(path)
     run_backend(backend, tmp_path, ["--resume", str(path)])
     assert_same(backend, "resume", tmp_path, equivalence_cases.resume(path))
+
+
+@pytest.fixture(scope="module")
+def tensorflow_smoke():
+    return {name: equivalence_cases.smoke(name) for name in equivalence_cases.smoke_names()}
+
+
+def test_every_model_trick_mixed_precision_and_ema_train_as_on_tensorflow(backend_results, tensorflow_smoke):
+    """Random draws differ between backends here; what each run logs, updates and counts must not."""
+    backend, out = backend_results
+    with open(out / "smoke.json") as f:
+        results = json.load(f)
+    assert sorted(results) == sorted(tensorflow_smoke)
+    for name, reference in tensorflow_smoke.items():
+        got = results[name]
+        assert got["finite"] and got["moved"], f"{backend}, {name}: {got}"
+        assert got["keys"] == reference["keys"], f"{backend}, {name}: logs {got['keys']} vs {reference['keys']}"
+        assert got["iterations"] == reference["iterations"], f"{backend}, {name}: iterations"
+        assert got["policy"] == reference["policy"], f"{backend}, {name}: optimizer {got['policy']}"
