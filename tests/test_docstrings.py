@@ -15,7 +15,7 @@ SUBPACKAGES = ["models", "losses", "layers", "tricks", "callbacks", "metrics", "
 NO_PAPER = {
     "losses.get", "losses.serialize", "losses.deserialize", "losses.AdversarialLoss",
     "losses.binary_cross_entropy_from_logits",
-    "tricks.Trick", "tricks.TrainLosingPlayer",
+    "tricks.Trick", "tricks.TrickChain", "tricks.TrainLosingPlayer",
     "callbacks.SampleSaver", "callbacks.StopOnDivergence", "callbacks.TrainingDivergedError",
     "callbacks.Evaluate",
     "metrics.get_metric", "metrics.predicted_classes", "metrics.build_digit_classifier",
