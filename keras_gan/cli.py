@@ -162,6 +162,10 @@ def build_parser():
     sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")
     sample.add_argument("--seed", metavar="N", type=int, default=None,
                         help="seed of the latent vectors (default: random)")
+    sample.add_argument("--unsafe-deserialization", action="store_true",
+                        help="load a .keras file that carries Python code (a Lambda layer, a custom function), "
+                             "which safe loading refuses; loading runs that code, so use it only for files you "
+                             "trust (prints a warning)")
 
     tune = command("tune", "search a DCGAN's hyperparameters with Keras Tuner, by sample quality",
                    "Random search of a DCGAN's hyperparameters (learning rates, beta_1, latent size, loss, "
@@ -234,17 +238,19 @@ def train(args):
     if args.resume:
         args = _resumed_args(args)
     out = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    keras.utils.set_random_seed(args.seed)
+    # Everything that can refuse the arguments runs before the first file is written.
+    data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
+    image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
+    _check_metric(args.metric, args.dataset, image_shape)
+    if args.steps_per_epoch:
+        data = data.repeat()  # epochs of a fixed number of steps, across passes over the data
+    gan = _build_model(args, image_shape)
     os.makedirs(out, exist_ok=True)
     settings = {k: v for k, v in vars(args).items() if k not in ("command", "resume", "verbose")}
     settings["out"] = out
     with atomic_path(os.path.join(out, "run.json")) as tmp, open(tmp, "w") as f:
         json.dump(settings, f, indent=1)
-    keras.utils.set_random_seed(args.seed)
-    data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
-    image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
-    if args.steps_per_epoch:
-        data = data.repeat()  # epochs of a fixed number of steps, across passes over the data
-    gan = _build_model(args, image_shape)
     print(f"keras-gan: training a {args.model.upper()} on {args.dataset!r} "
           f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {_count(args.epochs, 'epoch')}; "
           f"output in {out}", flush=True)
@@ -319,9 +325,7 @@ def tune(args):
     out = args.out or os.path.join("runs", datetime.datetime.now().strftime("tune-%Y%m%d-%H%M%S"))
     data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
     image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
-    if args.metric.startswith("digit") and image_shape != (28, 28, 1):
-        raise CLIError(f"--metric {args.metric} scores 28x28x1 digits; {args.dataset!r} has images of shape "
-                       f"{image_shape}: use --metric fid, kid or inception_score")
+    _check_metric(args.metric, args.dataset, image_shape)
     hypermodel = GANHyperModel(image_shape, metric=args.metric, num_eval_samples=args.samples, seed=args.seed)
     tuner = _reporting(keras_tuner.RandomSearch, args.trials, args.metric)(
         hypermodel, objective=hypermodel.objective, max_trials=args.trials, seed=args.seed, directory=out,
@@ -344,6 +348,53 @@ def tune(args):
     print(f"keras-gan: best {args.metric} {best.score:.3f} with {best.hyperparameters.values}")
     print(f"keras-gan: wrote {os.path.join(out, 'best.json')} and {os.path.join(out, 'best.png')}")
     return best
+
+
+def _check_metric(metric, dataset, image_shape):
+    """Refuses a digit metric on images that are not 28x28x1 digits, before anything is written."""
+    if metric.startswith("digit") and image_shape != (28, 28, 1):
+        raise CLIError(f"--metric {metric} scores 28x28x1 digits; {dataset!r} has images of shape "
+                       f"{image_shape}: use --metric fid, kid or inception_score (or none)")
+
+
+def check_paths(args):
+    """Checks every path the command reads or writes, before any work (and before TensorFlow loads).
+
+    Nothing is created here: an output folder that is an existing file, an
+    output file that is an existing folder, a location under a file or in a
+    folder that cannot be written, a sample grid not named `.png`, a model
+    file that does not exist, or `--out` beside `--resume`, each stops the
+    command with one line naming the option.
+
+    Args:
+        args: The parsed arguments.
+    """
+    from keras_gan.utils.files import check_output_location
+
+    def output(path, option, kind):
+        try:
+            check_output_location(path, option, kind)
+        except (ValueError, TypeError) as error:
+            raise CLIError(str(error)) from None
+
+    if args.command in ("train", "tune"):
+        if getattr(args, "resume", None):
+            if args.out is not None:
+                raise CLIError(f"--out and --resume together: a resumed run continues in its own folder "
+                               f"({args.resume}); drop --out")
+            output(args.resume, "--resume", "directory")
+        elif args.out is not None:
+            output(args.out, "--out", "directory")
+        else:
+            output("runs", "--out (default: runs/<timestamp>)", "directory")
+    elif args.command == "sample":
+        if not os.path.isfile(args.model):
+            raise CLIError(f"--model: no such model file: {args.model}" if not os.path.isdir(args.model) else
+                           f"--model: {args.model} is a folder; pass a .keras file (e.g. {args.model}/gan.keras)")
+        if not args.out.lower().endswith(".png"):
+            raise CLIError(f"--out: {args.out!r} is not a .png file name; keras-gan sample writes a PNG grid "
+                           "(e.g. --out grid.png)")
+        output(args.out, "--out", "file")
 
 
 def _count(n, noun):
@@ -378,26 +429,34 @@ def _reporting(tuner_class, trials, metric):
     return ReportingTuner
 
 
-def load_generator(path):
-    """Loads a generator from a `.keras` file holding a keras-gan model or a bare generator."""
+def load_generator(path, safe_mode=True):
+    """Loads a generator from a `.keras` file holding a keras-gan model or a bare generator.
+
+    Args:
+        path: The `.keras` file.
+        safe_mode: Refuse files that carry Python code (Keras's safe mode);
+            `keras-gan sample --unsafe-deserialization` passes False.
+
+    Returns:
+        `(model, latent_dim)`.
+    """
     import zipfile
-
-    import keras
-
-    import keras_gan
-
-    keras_gan._import_subpackages()  # registers the serializable classes with Keras
 
     if not os.path.isfile(path):
         raise CLIError(f"no such model file: {path}")
     if not zipfile.is_zipfile(path):
         raise CLIError(f"{path} is not a .keras file (not a zip archive); pass a model "
                        "saved with model.save('....keras') or by keras-gan train")
+
+    import keras
+
+    import keras_gan
+
+    keras_gan._import_subpackages()  # registers the serializable classes with Keras
     try:
-        model = keras.models.load_model(path, safe_mode=True)
+        model = keras.models.load_model(path, safe_mode=safe_mode)
     except Exception as error:  # noqa: BLE001 - reported as one line
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CLIError(f"cannot load {path}: {message[:300]}") from None
+        raise CLIError(_load_error(path, error)) from None
     if hasattr(model, "generate"):
         return model, model.latent_dim
     inputs = getattr(model, "inputs", None)
@@ -407,13 +466,32 @@ def load_generator(path):
     return model, int(inputs[0].shape[1])
 
 
+def _load_error(path, error):
+    """One line for a model that failed to load: Keras's first sentence, whole, and the way out."""
+    from keras_gan.models.validation import informative_line
+
+    line = informative_line(error, limit=1000)
+    if "safe_mode" in str(error) or "unsafe_deserialization" in str(error):
+        # Keras's advice (`safe_mode=False`) is for Python; the command line has its own opt-in.
+        first = line.split(". ")[0].rstrip(".")
+        return (f"cannot load {path}: {first}. Safe loading refuses code stored in a model file, because "
+                "loading would run it. If you trust this file, run again with --unsafe-deserialization.")
+    if len(line) > 300:
+        line = line[: line.rfind(". ", 0, 300) + 1] if line.rfind(". ", 0, 300) > 100 else line[:297] + "..."
+    return f"cannot load {path}: {line}"
+
+
 def sample(args):
     """Runs `keras-gan sample`; returns the PNG path."""
     import numpy as np
 
     from keras_gan.utils.images import save_image_grid
 
-    model, latent_dim = load_generator(args.model)
+    unsafe = getattr(args, "unsafe_deserialization", False)
+    if unsafe:
+        print(f"keras-gan: warning: --unsafe-deserialization: loading {args.model} runs any Python code stored "
+              "in it; use this only for files you trust", file=sys.stderr, flush=True)
+    model, latent_dim = load_generator(args.model, safe_mode=not unsafe)
     if hasattr(model, "generate"):
         images = model.generate(args.n, seed=args.seed)
     else:
@@ -436,6 +514,7 @@ def main(argv=None):
             return done.code or 0
         if args.command is None:
             raise CLIError("choose a command: train, sample or tune (see keras-gan --help)")
+        check_paths(args)  # before any work: nothing is written when a path is wrong
         if args.command == "train":
             train(args)
         elif args.command == "tune":

@@ -75,7 +75,7 @@ MISTAKES = [
      lambda: keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, tricks=["gp"]),
      TypeError, r"keras_gan.tricks.Trick"),
     ("conditional model without labels", lambda: cgan().fit(DATA, verbose=0),
-     ValueError, r"needs a label for every sample"),
+     ValueError, r"needs a label for every sample \(an integer class.*without `labels`"),
     ("labels out of range", lambda: cgan().fit(DATA, np.arange(32) % 5, verbose=0),
      ValueError, r"must lie in \[0, num_classes=3\)"),
     ("one-hot labels of the wrong width", lambda: cgan().fit(DATA, np.eye(4)[np.arange(32) % 4], verbose=0),

@@ -82,6 +82,15 @@ class Evaluate(keras.callbacks.Callback):
             raise ValueError(f"`Evaluate` needs at least 2 real images; received an array of shape {data.shape}.")
         return data[:n]
 
+    def check_before_training(self, model):
+        """`on_train_begin`'s checks, run by keras-gan's `fit` before any callback starts (or writes).
+
+        Args:
+            model: The model about to train.
+        """
+        self.set_model(model)
+        self.on_train_begin()
+
     def on_train_begin(self, logs=None):
         """Checks, before the first step, that generated and real images suit every metric."""
         self._check_model()

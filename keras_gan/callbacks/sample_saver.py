@@ -92,12 +92,52 @@ class SampleSaver(keras.callbacks.Callback):
         """The fixed latent vectors of the grid (None before training)."""
         return None if self.inputs is None else self.inputs["n_or_z"]
 
+    def output_locations(self):
+        """`[(argument, path, kind)]`: where this callback writes, checked before training starts.
+
+        A keras-gan model's `fit` checks them before any callback runs; `on_train_begin` checks
+        them again (for other `fit`s), so a folder that is an existing file fails at once, never
+        after the first epoch.
+        """
+        locations = [(f"SampleSaver(directory={self.directory!r})", self.directory, "directory")]
+        if isinstance(self.tensorboard, (str, os.PathLike)):
+            locations.append((f"SampleSaver(tensorboard={os.fspath(self.tensorboard)!r})",
+                              os.fspath(self.tensorboard), "directory"))
+        return locations
+
+    def _check_output_locations(self):
+        from keras_gan.utils.files import check_output_location
+
+        for argument, path, kind in self.output_locations():
+            check_output_location(path, argument, kind)
+
+    def check_before_training(self, model):
+        """Checks, before any callback starts, that `model`'s samples make image grids (keras-gan's `fit` calls it).
+
+        Args:
+            model: The model about to train.
+        """
+        self.set_model(model)
+        self._check_samples_are_images()
+
+    def _check_samples_are_images(self):
+        shape = getattr(self.model, "_sample_shape", None)
+        if shape is None or len(shape) == 2 or (len(shape) == 3 and shape[-1] in (1, 3)):
+            return
+        raise ValueError(
+            f"SampleSaver draws grids of images, but the generator makes samples of shape {tuple(shape)}, not "
+            "images (height, width) or (height, width, 1 or 3 channels). Leave SampleSaver out for such data "
+            "(plot `model.generate(n)` yourself), or reshape the generator's output into images."
+        )
+
     def on_train_begin(self, logs=None):
+        self._check_output_locations()
         if not hasattr(self.model, "generate"):
             raise TypeError(
                 "SampleSaver needs a keras_gan model (with `generate`); received "
                 f"{type(self.model).__name__}."
             )
+        self._check_samples_are_images()
         if self.inputs is None:
             # Conditional models give one row per class.
             self.inputs, self.rows = self.model.grid_inputs(self.n, seed=self.seed)

@@ -52,6 +52,7 @@ class _ImageMetric(keras.metrics.Metric):
             )
         if not np.issubdtype(images.dtype, np.number) or not np.all(np.isfinite(images)):
             raise ValueError(f"{type(self).__name__}: `{argument}` contains NaN, Inf or non-numeric values.")
+        self._check_range(images, argument)
         expected = self._expected_shape()
         if expected is not None and any(e is not None and e != s for e, s in zip(expected, images.shape[1:])):
             raise ValueError(
@@ -66,6 +67,27 @@ class _ImageMetric(keras.metrics.Metric):
             )
         self._image_shape = images.shape[1:]
         return images.astype("float32")
+
+    #: The value range the network reads (None: any); `_check_range` refuses data far outside it.
+    expected_range = None
+
+    def _check_range(self, images, argument):
+        """Refuses real images far outside `expected_range` (unscaled pixels); warns for generated ones."""
+        if self.expected_range is None or not images.size:
+            return
+        low, high = self.expected_range
+        margin = 0.5 * (high - low)
+        lowest, highest = float(np.min(images)), float(np.max(images))
+        if lowest >= low - margin and highest <= high + margin:
+            return
+        message = (f"{type(self).__name__}: `{argument}` ranges over [{lowest:g}, {highest:g}], but the network "
+                   f"reads images in [{low:g}, {high:g}]; scale them (pixels 0-255: x / 127.5 - 1).")
+        if argument.startswith("generated"):  # a generator without a bounded output: its scores are off, not wrong
+            import warnings
+
+            warnings.warn(message, UserWarning, stacklevel=4)
+            return
+        raise ValueError(message)
 
     def check_images(self, images, argument="images"):
         """Raises a ValueError naming the problem when `images` cannot be scored by this metric."""
@@ -522,6 +544,8 @@ class DigitFrechetDistance(FrechetDistance):
         super().__init__(digit_feature_extractor(), batch_size=batch_size, name=name, **kwargs)
         self._default_built = True
 
+    expected_range = (-1.0, 1.0)
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class DigitClassifierScore(ClassifierScore):
@@ -553,6 +577,8 @@ class DigitClassifierScore(ClassifierScore):
         kwargs.pop("network", None)
         super().__init__(load_digit_classifier(), splits=splits, batch_size=batch_size, name=name, **kwargs)
         self._default_built = True
+
+    expected_range = (-1.0, 1.0)
 
 
 METRICS = {

@@ -47,6 +47,10 @@ class ConditionalGAN(GAN):
         Mirza & Osindero, "Conditional Generative Adversarial Nets", 2014.
     """
 
+    #: The batches `fit` takes (see `validation.check_structure`): samples and their labels.
+    batch_structure = ("x", "labels")
+    batch_structure_note = "it needs a label for every sample (an integer class in [0, num_classes) or a one-hot row)"
+
     def __init__(self, generator, discriminator, latent_dim, num_classes, *, name="conditional_gan", **kwargs):
         if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or num_classes < 2:
             raise ValueError(f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}.")

@@ -70,6 +70,10 @@ class CycleGAN(AdversarialModel):
     """
 
     update_order = ("generator", "discriminator")
+    #: The batches `fit` takes (see `validation.check_structure`): `fit(a, b)`, `fit((a, b))` or a dataset of pairs.
+    batch_structure = ("a", "b")
+    batch_structure_note = "it trains on two domains, unpaired"
+    accepts_tuple_x = True
     default_loss = "least_squares"
     _network_config_keys = _NETWORKS
 
@@ -156,7 +160,7 @@ class CycleGAN(AdversarialModel):
                 raise
             except Exception as error:  # noqa: BLE001
                 raise GANConfigurationError(
-                    f"`{disc}` cannot take images of shape {target}: {validation.first_line(error)}."
+                    f"`{disc}` cannot take images of shape {target}: {validation.informative_line(error)}"
                 ) from None
             validation.check_logits_shape_map(scores, disc)
         if self.identity_weight and a_shape != b_shape:

@@ -117,6 +117,10 @@ class GAN(AdversarialModel):
 
     _network_config_keys = ("generator", "discriminator")
 
+    #: The batches `fit` takes (checked by `validation.check_structure`): samples, or samples and labels
+    #: (which a GAN ignores).
+    batch_structure = ("x", "labels?")
+
     def player_networks(self, role):
         """`[generator]` or `[discriminator]`."""
         return [self.generator] if role == "generator" else [self.discriminator]
@@ -141,7 +145,7 @@ class GAN(AdversarialModel):
             raise ValueError(
                 f"The generator cannot take this model's inputs (latent vectors of "
                 f"length latent_dim={self.latent_dim}{self._extra_input_note()}): "
-                f"calling it failed with: {validation.first_line(error)}. "
+                f"calling it failed with: {validation.informative_line(error).rstrip('.')}. "
                 "Make the generator's input size equal `latent_dim`."
             ) from None
         self._sample_shape = tuple(int(d) for d in fake.shape[1:])
@@ -153,7 +157,7 @@ class GAN(AdversarialModel):
         except Exception as error:  # noqa: BLE001
             raise ValueError(
                 f"The discriminator cannot take the generator's output of shape "
-                f"{tuple(fake.shape)}{self._extra_input_note()}: {validation.first_line(error)}. "
+                f"{tuple(fake.shape)}{self._extra_input_note()}: {validation.informative_line(error).rstrip('.')}. "
                 "Make the discriminator's input shape equal the generator's output shape."
             ) from None
         validation.check_logits_shape(logits)
@@ -338,6 +342,7 @@ class GAN(AdversarialModel):
         Returns:
             A NumPy array of `n` samples, in the generator's output range.
         """
+        batch_size = validation.check_positive_int(batch_size, "batch_size")
         z = self._latent_from(n_or_z, seed)
         outputs = [
             ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
@@ -346,17 +351,30 @@ class GAN(AdversarialModel):
         return np.concatenate(outputs, axis=0)
 
     def _latent_from(self, n_or_z, seed):
-        if isinstance(n_or_z, numbers.Integral) and not isinstance(n_or_z, bool):
-            if n_or_z <= 0:
-                raise ValueError(
-                    f"`generate` needs a positive number of samples; received {n_or_z}."
-                )
+        if not (hasattr(n_or_z, "shape") or isinstance(n_or_z, (list, tuple))):  # a number of samples
+            n = validation.check_sample_count(
+                n_or_z, "n_or_z", fix=f"generate(16) for 16 samples, or generate(z) with latent vectors z of "
+                f"shape (n, latent_dim={self.latent_dim})")
+            if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+                raise TypeError(f"`seed` must be an int or None; received {validation.describe(seed)}.")
             sampler = keras.random.SeedGenerator(seed) if seed is not None else None
-            return ops.convert_to_numpy(self.sample_latent_vectors(int(n_or_z), sampler))
-        z = np.asarray(ops.convert_to_numpy(n_or_z), dtype="float32")
+            return ops.convert_to_numpy(self.sample_latent_vectors(n, sampler))
+        try:
+            z = np.asarray(ops.convert_to_numpy(n_or_z), dtype="float32")
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"`generate` takes a number of samples or latent vectors of shape (n, latent_dim={self.latent_dim}); "
+                f"received {validation.describe(n_or_z)}, which is not numeric ({validation.informative_line(error)})."
+            ) from None
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            fix = (f"generate({z.shape[0]}) for {z.shape[0]} samples" if z.ndim == 1 else
+                   f"z.reshape(-1, {self.latent_dim})" if z.ndim and z.size % self.latent_dim == 0 else
+                   f"an array of shape (n, {self.latent_dim})")
             raise ValueError(
-                f"Latent vectors must have shape (n, latent_dim={self.latent_dim}); "
-                f"received shape {z.shape}. Pass a number of samples or such an array."
+                f"Latent vectors must have shape (n, latent_dim={self.latent_dim}); received "
+                f"{validation.describe(n_or_z)}. Pass a number of samples, or such an array (here: {fix})."
             )
+        if len(z) == 0:
+            raise ValueError("`generate` received no latent vectors (an array of shape (0, latent_dim)); "
+                             "pass at least one, or a number of samples.")
         return z

@@ -58,6 +58,10 @@ class SemiSupervisedGAN(GAN):
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
 
+    #: The batches `fit` takes (see `validation.check_structure`), as `make_dataset` builds them.
+    batch_structure = ("x_unlabelled", ("x_labelled", "y_labelled"))
+    batch_structure_note = "build them with `SemiSupervisedGAN.make_dataset(x_unlabelled, x_labelled, y_labelled)`"
+
     def __init__(self, generator, discriminator, latent_dim, num_classes, *, supervised_weight=1.0,
                  name="semi_supervised_gan", **kwargs):
         if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or num_classes < 2:

@@ -168,7 +168,8 @@ class GradientPenalty(Trick):
 class R1Penalty(Trick):
     """The R1 penalty on real data, `gamma / 2 * E ||grad D(x)||^2`, for any GAN.
 
-    Logged as `r1_penalty` (the unweighted expectation).
+    Logged as `r1_penalty` (the unweighted expectation). The discriminator should not use batch
+    normalization: the penalty is defined per sample (compile warns).
 
     Args:
         gamma: The penalty's gamma; the cost term is `gamma / 2` times the mean

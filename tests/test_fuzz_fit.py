@@ -1,0 +1,250 @@
+"""Property test (issue 15): random small generator/discriminator pairs, data and `fit` arguments.
+
+For every draw, `compile` + `fit` either trains (one short epoch) or raises a `ValueError` or
+`TypeError` whose message names one of the arguments that an oracle, written from the
+documentation, marks as wrong; never another exception, never a silent acceptance of a wrong
+argument, and a refused run leaves no file behind.
+
+`KERAS_GAN_FUZZ_EXAMPLES=500 pytest tests/test_fuzz_fit.py` runs a longer campaign; the default is
+deterministic (`derandomize=True`) so the suite never flakes.
+"""
+
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import keras_gan
+
+EXAMPLES = int(os.environ.get("KERAS_GAN_FUZZ_EXAMPLES", "30"))
+
+SHAPES = [(2,), (3,), (2, 2), (2, 2, 1)]
+DTYPES = ["float32", "float32", "float64", "float16", "int32", "uint8", "bool", "complex64", "<U3"]
+FORMS = ["array", "array", "labels", "dataset", "dataset_labels", "dataset_unbatched", "dataset_dict",
+         "dataset_3", "tuple", "list", "none"]
+# What the message must contain when each fault is present (one of them).
+NAMES = {
+    "latent_dim": ["latent_dim"], "sample_shape": ["generator"], "logits": ["discriminator"],
+    "dtype": ["dtype", "integer type"], "empty": ["no samples", "no batches"], "nan": ["NaN"],
+    "dataset_unbatched": ["batch"], "dataset_dict": ["dict"], "dataset_3": ["3-tuples"], "tuple": ["tuple"],
+    "list": ["list"], "none": ["`x` is None"], "batch_size": ["batch_size"], "epochs": ["epochs"],
+    "steps_per_epoch": ["steps_per_epoch"], "shuffle": ["shuffle"], "sample_weight": ["sample_weight"],
+    "validation_split": ["validation_split"], "verbose": ["verbose"], "epoch": ["epoch"],
+    "callbacks": ["SampleSaver"], "batch_norm": ["batch normalization"], "packing": ["Packing"],
+}
+
+
+# Each fault, and how to put it into a valid scenario.
+FAULTS = {
+    "latent_dim": lambda s, d: s.update(g_latent=s["latent_dim"] + 1),
+    "sample_shape": lambda s, d: s.update(g_shape=d(st.sampled_from([x for x in SHAPES if x != s["shape"]]))),
+    "logits": lambda s, d: s.update(d_units=2),
+    "batch_norm": lambda s, d: s.update(model="WGANGP", batch_norm=True),
+    "dtype": lambda s, d: s.update(dtype=d(st.sampled_from(["int32", "uint8", "bool", "complex64", "<U3"]))),
+    "empty": lambda s, d: s.update(n=0),
+    "nan": lambda s, d: s.update(nan=True),
+    "form": lambda s, d: s.update(form=d(st.sampled_from(["dataset_unbatched", "dataset_dict", "dataset_3", "tuple",
+                                                          "list", "none"]))),
+    "batch_size": lambda s, d: s.update(batch_size=d(st.sampled_from([0, -1, 2.5, "4"]))),
+    "epochs": lambda s, d: s.update(epochs=d(st.sampled_from([0, 1.5]))),
+    "steps_per_epoch": lambda s, d: s.update(steps_per_epoch=0),
+    "shuffle": lambda s, d: s.update(shuffle="yes"),
+    "sample_weight": lambda s, d: s.update(sample_weight=True),
+    "validation_split": lambda s, d: s.update(validation_split=1.5),
+    "verbose": lambda s, d: s.update(verbose=3),
+    "unknown": lambda s, d: s.update(unknown=True),
+    "callbacks": lambda s, d: s.update(callback="file"),
+}
+
+
+@st.composite
+def scenarios(draw):
+    """A valid scenario (networks, data, fit arguments), then zero, one or two faults put into it."""
+    s = {}
+    s["latent_dim"] = draw(st.integers(1, 4))
+    s["shape"] = draw(st.sampled_from(SHAPES))
+    s["g_latent"], s["g_shape"], s["d_units"] = s["latent_dim"], s["shape"], 1
+    s["model"] = draw(st.sampled_from(["GAN", "GAN", "WGANGP"]))
+    s["batch_norm"] = draw(st.booleans()) and s["model"] == "GAN"
+    s["trick"] = draw(st.sampled_from([None, None, "GradientPenalty", "Packing"]))
+    s["loss"] = draw(st.sampled_from(["auto", "non_saturating", "least_squares", "hinge"]))
+    s["n"] = draw(st.sampled_from([1, 2, 5, 8, 12]))
+    s["dtype"] = draw(st.sampled_from(["float32", "float32", "float64", "float16"]))
+    s["nan"] = False
+    s["form"] = draw(st.sampled_from(["array", "array", "labels", "dataset", "dataset_labels"]))
+    s["batch_size"] = draw(st.sampled_from([None, 1, 2, 3, 4, 8]))
+    s["epochs"] = draw(st.sampled_from([1, 1, 2]))
+    s["steps_per_epoch"] = draw(st.sampled_from([None, None, 1, 2]))
+    s["shuffle"] = draw(st.sampled_from([True, False, "batch"]))
+    s["sample_weight"] = False
+    s["validation_split"] = draw(st.sampled_from([0.0] * 4 + [0.25]))
+    s["verbose"] = 0
+    s["unknown"] = False
+    s["callback"] = draw(st.sampled_from([None, None, "ok"]))
+    s["run_eagerly"] = draw(st.sampled_from([True, True, False]))
+    for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
+        FAULTS[draw(st.sampled_from(sorted(FAULTS)))](s, draw)
+    return s
+
+
+def networks(s):
+    g = keras.Sequential([keras.Input((s["g_latent"],)), keras.layers.Dense(4, activation="relu"),
+                          keras.layers.Dense(int(np.prod(s["g_shape"])), activation="tanh"),
+                          keras.layers.Reshape(s["g_shape"])])
+    channels = s["shape"][:-1] + (s["shape"][-1] * 2,) if s["trick"] == "Packing" else s["shape"]
+    middle = [keras.layers.BatchNormalization()] if s["batch_norm"] else []
+    d = keras.Sequential([keras.Input(channels), keras.layers.Flatten(), keras.layers.Dense(4), *middle,
+                          keras.layers.LeakyReLU(0.2), keras.layers.Dense(s["d_units"])])
+    return g, d
+
+
+def data(s):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (s["n"],) + s["shape"])
+    if s["nan"] and s["n"]:
+        x[0] = np.nan
+    x = x.astype(s["dtype"]) if s["dtype"] != "<U3" else x.astype("float32").astype("<U3")
+    labels = np.arange(s["n"]) % 2
+    import tensorflow as tf
+
+    def ds(*parts, batch=True):
+        d = tf.data.Dataset.from_tensor_slices(parts[0] if len(parts) == 1 else parts)
+        return d.batch(s["batch_size"] if isinstance(s["batch_size"], int) and s["batch_size"] > 0 else 4) \
+            if batch else d
+
+    form = s["form"]
+    if form == "array":
+        return x, None
+    if form == "labels":
+        return x, labels
+    if form in ("dataset", "dataset_labels", "dataset_unbatched", "dataset_3", "dataset_dict") and x.dtype.kind == "U":
+        return x, None  # tf.data makes byte strings of these; arrays are enough to test the dtype
+    if form == "dataset":
+        return ds(x), None
+    if form == "dataset_labels":
+        return ds(x, labels), None
+    if form == "dataset_unbatched":
+        return ds(x, batch=False), None
+    if form == "dataset_3":
+        return ds(x, labels, np.ones(s["n"])), None
+    if form == "dataset_dict":
+        return ds({"image": x, "label": labels}), None
+    if form == "tuple":
+        return (x, labels), None
+    if form == "list":
+        return x.tolist(), None
+    return None, None
+
+
+def oracle(s):
+    """The arguments that are wrong, from the documentation alone."""
+    faults = set()
+    if s["g_latent"] != s["latent_dim"]:
+        faults.add("latent_dim")
+    if s["g_shape"] != s["shape"]:
+        faults.add("sample_shape")
+    if s["d_units"] != 1:
+        faults.add("logits")
+    if s["batch_norm"] and s["model"] == "WGANGP":
+        faults.add("batch_norm")
+    form = s["form"]
+    if s["dtype"] == "<U3" and form.startswith("dataset"):
+        form = "array"
+    if form in ("dataset_unbatched", "dataset_dict", "dataset_3", "tuple", "list", "none"):
+        faults.add(form)
+    if form != "none" and s["dtype"] not in ("float32", "float64", "float16"):
+        faults.add("dtype")
+    if form != "none" and s["n"] == 0:
+        faults.add("empty")
+    if form != "none" and s["nan"] and s["n"] and s["dtype"].startswith("float"):
+        faults.add("nan")
+    batch_size = s["batch_size"]
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        faults.add("batch_size")
+    if not isinstance(s["epochs"], int) or s["epochs"] < 1:
+        faults.add("epochs")
+    if s["steps_per_epoch"] == 0:
+        faults.add("steps_per_epoch")
+    if s["shuffle"] not in (True, False, "batch"):
+        faults.add("shuffle")
+    if s["sample_weight"]:
+        faults.add("sample_weight")
+    dataset_form = form.startswith("dataset")
+    if s["validation_split"] and (s["validation_split"] >= 1 or dataset_form or form in ("tuple", "list", "none")
+                                  or int(s["n"] * (1 - s["validation_split"])) < 1):
+        faults.add("validation_split")
+    if s["verbose"] not in (0, 1, 2, "auto"):
+        faults.add("verbose")
+    if s["unknown"]:
+        faults.add("epoch")
+    if s["callback"] == "file" or (s["callback"] == "ok" and len(s["g_shape"]) == 1):  # grids need images
+        faults.add("callbacks")
+    if s["trick"] == "Packing" and "batch_size" not in faults and form in ("array", "labels", "dataset",
+                                                                          "dataset_labels") and s["n"]:
+        size = batch_size if isinstance(batch_size, int) else (4 if dataset_form else 32)
+        n = s["n"] if not s["validation_split"] or dataset_form else int(s["n"] * (1 - s["validation_split"]))
+
+        def cut(count):
+            return {min(size, count)} | ({count % size} if count > size and count % size else set())
+
+        sizes = cut(n) | (cut(s["n"] - n) if s["n"] > n else set())
+        if dataset_form:  # batched without drop_remainder: the batch size is not fixed, which Packing refuses
+            sizes = {1}
+        if any(k % 2 for k in sizes if k):
+            faults.add("packing")
+    return faults
+
+
+def build_and_fit(s, folder):
+    g, d = networks(s)
+    tricks = {None: [], "GradientPenalty": [keras_gan.tricks.GradientPenalty(10.0)],
+              "Packing": [keras_gan.tricks.Packing(2)]}[s["trick"]]
+    model_class = getattr(keras_gan.models, s["model"])
+    model = model_class(g, d, latent_dim=s["latent_dim"], tricks=tricks)
+    model.compile(run_eagerly=s["run_eagerly"], **({} if s["model"] == "WGANGP" else {"loss": s["loss"]}))
+    x, y = data(s)
+    kwargs = {"epochs": s["epochs"], "verbose": s["verbose"], "shuffle": s["shuffle"]}
+    for key in ("batch_size", "steps_per_epoch"):
+        if s[key] is not None:
+            kwargs[key] = s[key]
+    if s["sample_weight"]:
+        kwargs["sample_weight"] = np.ones(max(s["n"], 1))
+    if s["validation_split"]:
+        kwargs["validation_split"] = s["validation_split"]
+    if s["unknown"]:
+        kwargs["epoch"] = 2
+    if s["callback"] == "ok":
+        kwargs["callbacks"] = [keras_gan.callbacks.SampleSaver(os.path.join(folder, "samples"), n=4)]
+    elif s["callback"] == "file":
+        with open(os.path.join(folder, "taken"), "w") as f:
+            f.write("a file where a folder should be")
+        kwargs["callbacks"] = [keras_gan.callbacks.SampleSaver(os.path.join(folder, "taken"), n=4)]
+    return model.fit(x, y, **kwargs)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 30, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(scenarios())
+def test_fit_trains_or_names_the_wrong_argument(s):
+    faults = oracle(s)
+    with tempfile.TemporaryDirectory() as folder:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                history = build_and_fit(s, folder)
+            except (ValueError, TypeError) as error:
+                message = str(error)
+                assert faults, f"a valid run was refused: {type(error).__name__}: {message}\n{s}"
+                wanted = [name for fault in faults for name in NAMES[fault]]
+                assert any(name in message for name in wanted), (
+                    f"the message names none of {sorted(faults)}: {message}\n{s}")
+                assert len(message) < 700 and "Traceback" not in message
+                left = [f for f in os.listdir(folder) if f != "taken"]
+                assert not left, f"a refused run left {left} behind\n{s}"
+                return
+        assert not faults, f"wrong arguments {sorted(faults)} were accepted\n{s}"
+        assert np.isfinite(history.history["d_loss"][-1]) or s["n"] < 2
