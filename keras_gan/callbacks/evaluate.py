@@ -77,6 +77,11 @@ class Evaluate(keras.callbacks.Callback):
             data = np.concatenate(batches)
         elif isinstance(data, (tuple, list)):
             data = data[0]
+        if not (hasattr(data, "shape") or isinstance(data, (list, tuple))):
+            from keras_gan.models.validation import describe
+
+            raise TypeError(f"`Evaluate` needs real images (an array or a tf.data.Dataset) as `real_data`; "
+                            f"received {describe(data)}. E.g. Evaluate(images, metrics=['digit_fd']).")
         data = np.asarray(data)
         if data.ndim < 2 or len(data) < 2:
             raise ValueError(f"`Evaluate` needs at least 2 real images; received an array of shape {data.shape}.")

@@ -1,5 +1,6 @@
 """`SampleSaver`: PNG grids of samples from fixed latent vectors during training."""
 
+import numbers
 import os
 
 import keras
@@ -61,10 +62,13 @@ class SampleSaver(keras.callbacks.Callback):
         tensorboard=None,
     ):
         super().__init__()
-        if int(every) < 1:
-            raise ValueError(f"`every` must be an int >= 1. Received: every={every!r}.")
-        if int(n) < 1:
-            raise ValueError(f"`n` must be an int >= 1. Received: n={n!r}.")
+        for name, value in (("every", every), ("n", n)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise (ValueError if isinstance(value, numbers.Integral) else TypeError)(
+                    f"`{name}` must be an int >= 1. Received: {name}={value!r}.")
+        if not isinstance(directory, (str, os.PathLike)):
+            raise TypeError(f"`directory` must be a folder path (a string or os.PathLike). Received: "
+                            f"directory={directory!r}.")
         self.directory = os.fspath(directory)
         self.n = int(n)
         self.every = int(every)

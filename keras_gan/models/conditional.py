@@ -81,6 +81,13 @@ class ConditionalGAN(GAN):
                 "dataset of `(x, y)` pairs."
             )
         y = np.asarray(y)
+        if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
+            example = y.reshape(-1)[0].item() if y.size else None
+            raise TypeError(
+                f"Labels must be integer class indices in [0, num_classes={self.num_classes}); received labels of "
+                f"dtype {y.dtype} (e.g. {example!r}). Map class names to integers first, e.g. with "
+                "np.unique(names, return_inverse=True)[1]."
+            )
         if y.ndim == 2 and y.shape[1] not in (1, self.num_classes):
             raise ValueError(
                 f"One-hot labels must have width num_classes={self.num_classes}; "
@@ -97,7 +104,12 @@ class ConditionalGAN(GAN):
                 )
             return
         if not np.issubdtype(y.dtype, np.integer) and np.any(y != np.round(y)):
-            raise ValueError("Labels must be integer class indices; received non-integer values.")
+            example = y[y != np.round(y)].reshape(-1)[0].item()
+            raise ValueError(
+                f"Labels must be integer class indices in [0, num_classes={self.num_classes}); received "
+                f"non-integer values (e.g. {example!r}). Pass class indices, e.g. y.astype('int32') if they "
+                "were meant to be whole numbers."
+            )
         if y.size and (y.min() < 0 or y.max() >= self.num_classes):
             raise ValueError(
                 f"Labels must lie in [0, num_classes={self.num_classes}); received "

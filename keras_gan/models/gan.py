@@ -110,6 +110,8 @@ class GAN(AdversarialModel):
         self.latent_distribution = latent_distribution
         self.generator = generator
         self.discriminator = discriminator
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise TypeError(f"`seed` must be an int or None. Received: seed={seed!r} ({validation.describe(seed)}).")
         self.seed = seed
         base_seed = random.randint(0, 2**31 - 1) if seed is None else int(seed)
         self.latent_seed = self._state_variable("latent_seed", base_seed)
@@ -289,11 +291,18 @@ class GAN(AdversarialModel):
             return
         expected = getattr(self, "_sample_shape", None)
         if expected is not None and tuple(sample_shape) != tuple(expected):
+            hint = ""
+            if tuple(sample_shape) + (1,) == tuple(expected):
+                hint = " The data lacks the channel axis: pass x[..., None]."
+            elif tuple(sample_shape) == tuple(expected) + (1,) or tuple(sample_shape)[1:] == tuple(expected):
+                hint = " The data has one axis too many: check how it was stacked or batched."
+            elif int(np.prod(sample_shape)) == int(np.prod(expected)):
+                hint = f" The data holds as many values per sample: reshape it, x.reshape((-1,) + {tuple(expected)})."
             raise ValueError(
                 f"The generator's output shape {expected} (per sample) differs from "
                 f"the data's sample shape {tuple(sample_shape)}. Make the generator "
                 "produce samples shaped like the data (check its final Reshape or "
-                "its number of upsampling layers and channels)."
+                f"its number of upsampling layers and channels).{hint}"
             )
 
     def averaged_generator(self):

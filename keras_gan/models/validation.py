@@ -79,12 +79,18 @@ def check_latent_dim(latent_dim):
 def check_tricks(tricks):
     from keras_gan.tricks import Trick
 
+    if isinstance(tricks, Trick):
+        raise TypeError(f"`tricks` must be a list of tricks; received one {type(tricks).__name__}. Pass "
+                        f"tricks=[{type(tricks).__name__}(...)].")
+    if tricks is not None and not isinstance(tricks, (list, tuple)):
+        raise TypeError(f"`tricks` must be a list of keras_gan.tricks.Trick; received {describe(tricks)}.")
     tricks = list(tricks or [])
     for trick in tricks:
         if not isinstance(trick, Trick):
             raise TypeError(
                 "Each of `tricks` must be a `keras_gan.tricks.Trick` instance, e.g. "
-                f"keras_gan.tricks.GradientPenalty(10.0). Received: {trick!r}."
+                f"keras_gan.tricks.GradientPenalty(10.0). Received: {trick!r}"
+                + (" (a class: instantiate it)." if inspect.isclass(trick) else ".")
             )
     return tricks
 
@@ -517,7 +523,7 @@ def _check_batched(model, first, argument, dataset):
     if sample_shape is None or shape is None or getattr(shape, "rank", len(shape)) is None:
         return
     shape = _shape(shape)
-    if shape == "unknown" or len(shape) != len(sample_shape):
+    if shape == "unknown" or shape != tuple(sample_shape):  # exactly one sample's shape: no batch axis
         return
     if dataset:
         raise GANConfigurationError(

@@ -1,5 +1,7 @@
 """`Trick`: something added to a GAN's game without writing a new model."""
 
+import numbers
+
 import keras
 
 from keras_gan.utils.seeds import SavesSeedState
@@ -90,6 +92,8 @@ class Trick(SavesSeedState, keras.layers.Layer):
 
     def __init__(self, weight=1.0, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+            raise TypeError(f"A trick's `weight` must be a number >= 0. Received: weight={weight!r}.")
         weight = float(weight)
         if weight < 0:
             raise ValueError(f"A trick's `weight` must be >= 0. Received: weight={weight}.")

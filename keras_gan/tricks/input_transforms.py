@@ -1,5 +1,7 @@
 """Tricks that change what the discriminator sees: PacGAN packing and instance noise."""
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -43,6 +45,8 @@ class Packing(Trick):
     def __init__(self, m=2, name="packing", **kwargs):
         kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
+        if isinstance(m, bool) or not isinstance(m, numbers.Integral):
+            raise TypeError(f"`m` must be an int >= 1 (samples per pack). Received: m={m!r}.")
         self.m = int(m)
         if self.m < 1:
             raise ValueError(f"`m` must be >= 1. Received: m={m}.")
