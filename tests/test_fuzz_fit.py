@@ -35,6 +35,8 @@ NAMES = {
     "steps_per_epoch": ["steps_per_epoch"], "shuffle": ["shuffle"], "sample_weight": ["sample_weight"],
     "validation_split": ["validation_split"], "verbose": ["verbose"], "epoch": ["epoch"],
     "callbacks": ["SampleSaver"], "batch_norm": ["batch normalization"], "packing": ["Packing"],
+    "compile": ["loss", "steps_per_execution", "d_optimizer", "optimizer", "jit_compile"],
+    "validation_data": ["validation_data"],
 }
 
 
@@ -58,6 +60,10 @@ FAULTS = {
     "verbose": lambda s, d: s.update(verbose=3),
     "unknown": lambda s, d: s.update(unknown=True),
     "callbacks": lambda s, d: s.update(callback="file"),
+    "compile": lambda s, d: s.update(compile=d(st.sampled_from([{"loss": "wassertein"}, {"steps_per_execution": 0},
+                                                               {"d_optimizer": 3}, {"optimizer": "adam"},
+                                                               {"jit_compile": "no"}]))),
+    "validation_data": lambda s, d: s.update(validation_data=d(st.sampled_from(["dict", "tuple3", "string"]))),
 }
 
 
@@ -86,6 +92,8 @@ def scenarios(draw):
     s["unknown"] = False
     s["callback"] = draw(st.sampled_from([None, None, "ok"]))
     s["run_eagerly"] = draw(st.sampled_from([True, True, False]))
+    s["compile"] = {}
+    s["validation_data"] = draw(st.sampled_from([None, None, None, "ok"]))
     for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
         FAULTS[draw(st.sampled_from(sorted(FAULTS)))](s, draw)
     return s
@@ -181,17 +189,25 @@ def oracle(s):
         faults.add("verbose")
     if s["unknown"]:
         faults.add("epoch")
+    if s["compile"]:
+        faults.add("compile")
+    if s["validation_data"] not in (None, "ok"):
+        faults.add("validation_data")
     if s["callback"] == "file" or (s["callback"] == "ok" and len(s["g_shape"]) == 1):  # grids need images
         faults.add("callbacks")
     if s["trick"] == "Packing" and "batch_size" not in faults and form in ("array", "labels", "dataset",
-                                                                          "dataset_labels") and s["n"]:
-        size = batch_size if isinstance(batch_size, int) else (4 if dataset_form else 32)
+                                                                          "dataset_labels"):
         n = s["n"] if not s["validation_split"] or dataset_form else int(s["n"] * (1 - s["validation_split"]))
+        if s["validation_data"] == "ok":  # overrides validation_split
+            n = s["n"]
 
-        def cut(count):
+        def cut(count, steps=None):  # as Keras: without a batch size, `steps` batches (else batches of 32)
+            size = batch_size if isinstance(batch_size, int) else (-(-count // steps) if steps else 32)
             return {min(size, count)} | ({count % size} if count > size and count % size else set())
 
-        sizes = cut(n) | (cut(s["n"] - n) if s["n"] > n else set())
+        sizes = cut(n, s["steps_per_epoch"]) | (cut(s["n"] - n) if s["n"] > n else set())
+        if s["validation_data"] == "ok":
+            sizes |= cut(3)
         if dataset_form:  # batched without drop_remainder: the batch size is not fixed, which Packing refuses
             sizes = {1}
         if any(k % 2 for k in sizes if k):
@@ -205,7 +221,8 @@ def build_and_fit(s, folder):
               "Packing": [keras_gan.tricks.Packing(2)]}[s["trick"]]
     model_class = getattr(keras_gan.models, s["model"])
     model = model_class(g, d, latent_dim=s["latent_dim"], tricks=tricks)
-    model.compile(run_eagerly=s["run_eagerly"], **({} if s["model"] == "WGANGP" else {"loss": s["loss"]}))
+    model.compile(run_eagerly=s["run_eagerly"], **({} if s["model"] == "WGANGP" else {"loss": s["loss"]}),
+                  **s["compile"])
     x, y = data(s)
     kwargs = {"epochs": s["epochs"], "verbose": s["verbose"], "shuffle": s["shuffle"]}
     for key in ("batch_size", "steps_per_epoch"):
@@ -217,6 +234,11 @@ def build_and_fit(s, folder):
         kwargs["validation_split"] = s["validation_split"]
     if s["unknown"]:
         kwargs["epoch"] = 2
+    held_out = np.random.default_rng(1).uniform(-1, 1, (3,) + s["shape"]).astype("float32")
+    kwargs["validation_data"] = {None: None, "ok": (held_out,), "dict": {"x": held_out},
+                                 "tuple3": (held_out, held_out, held_out), "string": "held_out"}[s["validation_data"]]
+    if kwargs["validation_data"] is None:
+        del kwargs["validation_data"]
     if s["callback"] == "ok":
         kwargs["callbacks"] = [keras_gan.callbacks.SampleSaver(os.path.join(folder, "samples"), n=4)]
     elif s["callback"] == "file":

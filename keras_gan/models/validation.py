@@ -6,6 +6,7 @@ Shared by every adversarial model (`keras_gan.models.base`); each check raises
 
 import dataclasses
 import inspect
+import math
 import numbers
 import os
 import re
@@ -877,20 +878,24 @@ def batch_sizes(x, kwargs):
     if not _is_leaf(x) or not getattr(x, "shape", None):
         return set(), ""
     n = int(x.shape[0])
-    size = kwargs.get("batch_size") or 32
 
-    def cut(count, size):
+    def cut(count, size, steps=None):
+        # As Keras's array adapter: without a batch size, `steps` batches (or batches of 32).
+        size = size or (math.ceil(count / steps) if steps else 32)
         return {min(size, count)} | ({count % size} if count > size and count % size else set())
 
-    split = kwargs.get("validation_split") or 0.0
-    train = int(n * (1.0 - split)) if split else n
-    sizes = cut(train, size)
-    text = f"fit(batch_size={size}) on {train} samples"
     validation = kwargs.get("validation_data")
+    split = 0.0 if validation is not None else kwargs.get("validation_split") or 0.0  # Keras: data overrides split
+    train = int(n * (1.0 - split)) if split else n
+    size = kwargs.get("batch_size")
+    sizes = cut(train, size, kwargs.get("steps_per_epoch"))
+    steps = kwargs.get("steps_per_epoch")
+    effective = size or (math.ceil(train / steps) if steps else 32)
+    text = f"fit(batch_size={effective}{'' if size else ' by default'}) on {train} samples"
     held_out = n - train if split else (len(validation[0]) if isinstance(validation, (tuple, list)) and validation
                                         and _is_leaf(validation[0]) and validation[0].shape else 0)
     if held_out:
-        sizes |= cut(held_out, kwargs.get("validation_batch_size") or size)
+        sizes |= cut(held_out, kwargs.get("validation_batch_size") or size, kwargs.get("validation_steps"))
         text += f" and {held_out} validation samples"
     return {s for s in sizes if s}, text
 
@@ -915,5 +920,9 @@ def check_run(model, method, x, y=None, kwargs=None):
         check_run_arguments(model, method, x, kwargs)
     check_structure(model, x, y)
     check_callbacks(model, kwargs.get("callbacks"))
+    validation = kwargs.get("validation_data")
+    if validation is not None:  # its values too: a bad validation set would fail after the first epoch
+        parts = tuple(validation) if isinstance(validation, (tuple, list)) else (validation,)
+        model.check_data(parts[0], parts[1] if len(parts) > 1 else None)
     sizes, text = batch_sizes(x, kwargs) if getattr(model, "batch_structure", None) else (set(), "")
     check_requirements(model, "fit", batch_sizes=sizes, batch_text=text)
