@@ -150,6 +150,12 @@ class ConditionalGAN(GAN):
     def call_discriminator(self, x, step, training, role, network):
         return self.discriminator([x, step.labels], training=training)
 
+    def _view_inputs(self):
+        return [keras.Input((self.latent_dim,), name="z"), keras.Input((self.num_classes,), name="label")]
+
+    def _view_discriminator(self, fake, inputs):
+        return self.discriminator([fake, inputs[1]])
+
     # -------------------------------------------------------------- generation
 
     def call(self, inputs, training=False):

@@ -2,6 +2,7 @@
 
 import math
 import numbers
+import os
 import random
 
 import keras
@@ -323,6 +324,110 @@ class GAN(AdversarialModel):
         """
         return self.averaged_weights("generator")
 
+    # ---------------------------------------------------------------- shipping
+
+    def export_generator(self, path, *, averaged=True):
+        """Saves the generator alone as a plain Keras model, to load without keras-gan.
+
+        With `averaged=True` (default) and a generator optimizer built with
+        `use_ema=True`, the saved weights are the moving average (usually the
+        better samples). The file is written atomically (a reader sees the old
+        file or the complete new one). It loads with
+        `keras.models.load_model(path)` alone, unless the generator itself
+        uses keras-gan layers (then `import keras_gan` first; a warning says so).
+
+        Args:
+            path: A `.keras` file.
+            averaged: Save the moving-average weights when there are any.
+
+        Returns:
+            The path written.
+
+        Example:
+
+        >>> import os, tempfile
+        >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> gan = keras_gan.models.GAN(G, D, latent_dim=4)
+        >>> gan.compile()
+        >>> path = gan.export_generator(os.path.join(tempfile.mkdtemp(), "generator.keras"))
+        >>> keras.models.load_model(path).output_shape
+        (None, 2)
+        """
+        import contextlib
+        import warnings
+
+        from keras_gan.utils.files import atomic_path
+
+        path = os.fspath(path)
+        if not path.endswith(".keras"):
+            raise ValueError(
+                f"`export_generator` writes the Keras format: give a path ending in '.keras'. Received: {path!r}."
+            )
+        own = sorted({type(layer).__name__ for layer in _all_layers(self.generator)
+                      if type(layer).__module__.startswith("keras_gan")})
+        if own:
+            warnings.warn(
+                f"The generator uses keras-gan layers ({', '.join(own)}): loading {path} needs "
+                "`import keras_gan` first.", UserWarning, stacklevel=2)
+        with self.averaged_generator() if averaged else contextlib.nullcontext(), atomic_path(path) as tmp:
+            self.generator.save(tmp)
+        return path
+
+    def functional_view(self):
+        """The game as one functional model, latent inputs -> generator -> discriminator.
+
+        For drawing (`keras.utils.plot_model(gan.functional_view(), expand_nested=True)`)
+        and inspecting; it shares the networks (and their weights) with the GAN.
+
+        Returns:
+            A `keras.Model` from the generator's inputs to the discriminator's outputs.
+
+        Example:
+
+        >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)], name="G")
+        >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)], name="D")
+        >>> gan = keras_gan.models.GAN(G, D, latent_dim=4)
+        >>> [layer.name for layer in gan.functional_view().layers[1:]]
+        ['G', 'D']
+        """
+        inputs = self._view_inputs()
+        fake = self.generator(inputs[0] if len(inputs) == 1 else inputs)
+        return keras.Model(inputs, self._view_discriminator(fake, inputs), name=f"{self.name}_game")
+
+    def _view_inputs(self):
+        return [keras.Input((self.latent_dim,), name="z")]
+
+    def _view_discriminator(self, fake, inputs):
+        return self.discriminator(fake)
+
+    def plot(self, to_file="gan.png", **kwargs):
+        """Draws the generator -> discriminator structure with `keras.utils.plot_model`.
+
+        Args:
+            to_file: The image to write.
+            **kwargs: Passed to `keras.utils.plot_model` (defaults: shapes
+                shown, nested networks expanded).
+
+        Returns:
+            What `keras.utils.plot_model` returns (an image in a notebook).
+
+        Example:
+
+        >>> # gan.plot("gan.png")   # needs pydot and Graphviz, as keras.utils.plot_model does
+        """
+        kwargs.setdefault("show_shapes", True)
+        kwargs.setdefault("expand_nested", True)
+        try:
+            import pydot  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "`plot` draws with keras.utils.plot_model, which needs pydot and Graphviz: "
+                "`pip install pydot` and install Graphviz (e.g. `apt install graphviz`). "
+                "`gan.functional_view().summary()` shows the same structure as text."
+            ) from None
+        return keras.utils.plot_model(self.functional_view(), to_file=to_file, **kwargs)
+
     # -------------------------------------------------------------- generation
 
     def grid_inputs(self, n, seed=0):
@@ -387,3 +492,11 @@ class GAN(AdversarialModel):
             raise ValueError("`generate` received no latent vectors (an array of shape (0, latent_dim)); "
                              "pass at least one, or a number of samples.")
         return z
+
+
+def _all_layers(network):
+    """`network` and every layer nested in it."""
+    layers = [network]
+    for layer in getattr(network, "layers", None) or []:
+        layers += _all_layers(layer)
+    return layers

@@ -1,0 +1,77 @@
+"""Shipping a trained generator (`export_generator`) and drawing the game (`functional_view`, `plot`)."""
+
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
+
+
+def trained_gan(tiny_data, ema):
+    keras.utils.set_random_seed(0)
+    gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, seed=0)
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-2, use_ema=ema, ema_momentum=0.5))
+    gan.fit(tiny_data, batch_size=16, epochs=2, verbose=0)
+    return gan
+
+
+def test_exported_generator_loads_without_keras_gan_and_holds_the_averaged_weights(tiny_data, tmp_path):
+    gan = trained_gan(tiny_data, ema=True)
+    z = np.random.default_rng(0).normal(size=(5, LATENT_DIM)).astype("float32")
+    with gan.averaged_generator():
+        expected = gan.generate(z)  # after fit, the generator holds the moving average (Keras's use_ema)
+    path = gan.export_generator(tmp_path / "generator.keras")
+    np.save(tmp_path / "z.npy", z)
+    code = (
+        "import os, sys, numpy as np; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'; import keras\n"
+        f"g = keras.models.load_model({str(path)!r})\n"
+        f"out = np.asarray(g(np.load({str(tmp_path / 'z.npy')!r})))\n"
+        f"np.save({str(tmp_path / 'out.npy')!r}, out)\n"
+        "assert 'keras_gan' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            cwd=str(tmp_path), env=dict(os.environ, PYTHONPATH=""))
+    assert result.returncode == 0, result.stderr[-2000:]
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), expected, atol=1e-6)
+    assert sorted(os.listdir(tmp_path)) == ["generator.keras", "out.npy", "z.npy"]  # no temporary file left
+
+
+def test_export_without_averaging_and_bad_path(tiny_data, tmp_path):
+    gan = trained_gan(tiny_data, ema=False)
+    path = gan.export_generator(tmp_path / "g.keras", averaged=False)
+    z = np.ones((2, LATENT_DIM), "float32")
+    np.testing.assert_allclose(np.asarray(keras.models.load_model(path)(z)), gan.generate(z), atol=1e-6)
+    with pytest.raises(ValueError, match="ending in '.keras'"):
+        gan.export_generator(tmp_path / "g.h5")
+    assert not (tmp_path / "g.h5").exists()
+
+
+def test_functional_view_draws_generator_then_discriminator():
+    gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM)
+    view = gan.functional_view()
+    assert [layer.name for layer in view.layers[1:]] == [gan.generator.name, gan.discriminator.name]
+    assert view.input_shape == (None, LATENT_DIM) and view.output_shape == (None, 1)
+    assert view.count_params() == gan.generator.count_params() + gan.discriminator.count_params()
+
+
+def test_conditional_view_takes_the_label():
+    from keras_gan.networks import conditional as nets
+
+    gan = keras_gan.models.ConditionalGAN(nets.conditional_mlp_generator(4, 3, SAMPLE_SHAPE, hidden=8),
+                                          nets.conditional_mlp_discriminator(SAMPLE_SHAPE, 3, hidden=8),
+                                          latent_dim=4, num_classes=3)
+    view = gan.functional_view()
+    assert [tuple(i.shape) for i in view.inputs] == [(None, 4), (None, 3)]
+    assert view.output_shape == (None, 1)
+
+
+def test_plot_says_what_it_needs_when_pydot_is_missing(monkeypatch, tmp_path):
+    gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM)
+    monkeypatch.setitem(sys.modules, "pydot", None)  # import pydot -> ImportError
+    with pytest.raises(ImportError, match="pip install pydot"):
+        gan.plot(str(tmp_path / "gan.png"))
