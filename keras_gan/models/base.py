@@ -104,6 +104,9 @@ class AdversarialModel(keras.Model):
     >>> from keras_gan.models.base import STEP_PROTOCOL
     >>> STEP_PROTOCOL[:3]
     ('prepare_step', 'sample_latent', 'generate_batch')
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1).
     """
 
     #: Which player updates first in the alternating game.
@@ -218,6 +221,7 @@ class AdversarialModel(keras.Model):
         steps_per_execution=1,
         jit_compile="auto",
         auto_scale_loss=True,
+        **kwargs,
     ):
         """Configures the model for training.
 
@@ -235,7 +239,10 @@ class AdversarialModel(keras.Model):
             jit_compile: Compile the step with XLA (`"auto"`: as Keras decides).
             auto_scale_loss: Under the `"mixed_float16"` policy, wrap both
                 optimizers in `keras.optimizers.LossScaleOptimizer`.
+            **kwargs: None: Keras's `optimizer=`, `metrics=`, ... are refused
+                with a message saying what a GAN takes instead.
         """
+        validation.check_compile_arguments(self, kwargs, run_eagerly, steps_per_execution, jit_compile)
         self.loss_fn = gan_losses.get(self.default_loss if isinstance(loss, str) and loss == "auto" else loss)
         d_optimizer = validation.resolve_optimizer(
             d_optimizer, "d_optimizer", lambda: self.default_optimizer("discriminator"))
@@ -275,8 +282,13 @@ class AdversarialModel(keras.Model):
         )
         names = list(self.log_names()) + list(self.trick_chain.log_names)
         self._metric_trackers = {name: self._all_trackers[name] for name in names}
-        self.build()
-        self.check_networks()
+        try:
+            self.build()
+            self.check_networks()
+            validation.check_requirements(self, "compile")  # the docstrings' rules (validation.REQUIREMENTS)
+        except Exception:
+            self.d_optimizer = self.g_optimizer = None  # a refused compile leaves the model uncompiled
+            raise
         for role in PLAYERS:
             self.optimizer_for(role).build(self.player_variables(role))
         self.trick_chain.build_for(self)
@@ -468,7 +480,7 @@ class AdversarialModel(keras.Model):
     def check_data(self, x, y=None):
         """Checks the data before training (default: none)."""
 
-    def _check_before_run(self, method, x, y=None):
+    def _check_before_run(self, method, x, y=None, kwargs=None):
         if not self.compiled or self.d_optimizer is None:
             raise ValueError(
                 f"Call `compile()` before `{method}()`: {type(self).__name__} needs its two "
@@ -476,6 +488,8 @@ class AdversarialModel(keras.Model):
                 "defaults for both players and its default loss."
             )
         self._check_steps_supported(int(ops.convert_to_numpy(self.discriminator_steps)))
+        # Arguments, data structure, callbacks' output locations, the docstrings' rules: before any write or step.
+        validation.check_run(self, method, x, y, kwargs)
         self.check_data(x, y)
 
     def fit(self, x=None, y=None, stop_on_divergence=True, **kwargs):
@@ -501,7 +515,7 @@ class AdversarialModel(keras.Model):
         Returns:
             A `keras.callbacks.History`.
         """
-        self._check_before_run("fit", x, y)
+        self._check_before_run("fit", x, y, kwargs)
         if hasattr(x, "element_spec"):
             kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
         callbacks = _evaluate_first(kwargs.get("callbacks"))
@@ -601,11 +615,14 @@ def _ema_pairs(optimizer, variables):
 
 
 def _evaluate_first(callbacks):
-    """Callbacks with the `Evaluate` ones first (they write the logs the others read)."""
+    """Callbacks that write epoch logs (`Evaluate`, `HealthMonitor`) first, so the others read them."""
     if callbacks is None or isinstance(callbacks, keras.callbacks.CallbackList):
         return callbacks
     from keras_gan.callbacks.evaluate import Evaluate
 
+    def writes(callback):
+        return isinstance(callback, Evaluate) or getattr(callback, "writes_epoch_logs", False)
+
     callbacks = list(callbacks)
-    return [c for c in callbacks if isinstance(c, Evaluate)] + [c for c in callbacks if not isinstance(c, Evaluate)]
+    return [c for c in callbacks if writes(c)] + [c for c in callbacks if not writes(c)]
 
