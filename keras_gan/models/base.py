@@ -534,7 +534,14 @@ class AdversarialModel(keras.Model):
         # The step's structure (not its results) may depend on k when it is
         # traced; backends that cannot read a variable while tracing read this.
         self._discriminator_steps_at_fit = int(ops.convert_to_numpy(self.discriminator_steps))
-        history = super().fit(x, y, **kwargs)
+        try:
+            history = super().fit(x, y, **kwargs)
+        except BaseException:
+            if keras.backend.backend() == "jax":
+                from keras_gan.backend.jax import state
+
+                state.restore_purged(self)  # the model stays usable (and savable) after a failed step
+            raise
         for role in PLAYERS:
             self.optimizer_for(role).finalize_variable_values(self.player_variables(role))
         return history

@@ -56,6 +56,12 @@ def get_jax_state(
         if wanted:
             state.append([value_of(v) for v in group])
     if purge_model_variables:
+        # Kept until the step returns: a step that raises (while tracing, say) would
+        # otherwise leave the variables without values (`restore_purged`).
+        saved = [(v, v.value) for wanted, group in (
+            (trainable_variables, trainable), (non_trainable_variables, non_trainable),
+            (optimizer_variables, optimizer), (metrics_variables, metrics)) if wanted for v in group]
+        object.__setattr__(model, "_jax_values_before_step", saved)  # untracked: not model state
         purge(
             model,
             trainable_variables=trainable_variables,
@@ -108,3 +114,12 @@ def jax_state_sync(model):
 def get_state_sharding_spec(model):
     trainable, non_trainable, optimizer, metrics = state_variables(model)
     return tuple([v.value.sharding for v in group] for group in (trainable, non_trainable, optimizer, metrics))
+
+
+def restore_purged(model):
+    """Gives purged variables back their last values (after a step raised before returning its state)."""
+    saved = getattr(model, "_jax_values_before_step", None) or []
+    for variable, value in saved:
+        if variable._value is None:
+            variable._value = value
+    object.__setattr__(model, "_jax_values_before_step", None)
