@@ -45,6 +45,13 @@ def _discriminator_update(model, step, B):
         return (B.scale_loss(model.d_optimizer, d_loss),), {"d_loss": d_loss, "logs": logs}
 
     _, aux, (grads,) = B.value_and_grad(objective, [variables])
+    _discriminator_apply(model, grads, aux["logs"], B)
+    return aux["d_loss"]
+
+
+def _discriminator_apply(model, grads, logs, B):
+    """Applies the discriminator's update (unless a trick's gate holds it), counts it, logs it."""
+    variables = model.player_variables("discriminator")
 
     def apply():
         B.apply(model.d_optimizer, grads, variables)
@@ -53,8 +60,7 @@ def _discriminator_update(model, step, B):
     gate = model.discriminator_update_gate() if B.conditional_updates_supported() else None
     B.cond(gate, apply)
     model.d_step_counter.assign_add(1)
-    model.update_metrics(aux["logs"])
-    return aux["d_loss"]
+    model.update_metrics(logs)
 
 
 def _generator_apply(model, grads, logs, B):
@@ -110,15 +116,7 @@ def _simultaneous(model, step, gate, B):
         return (B.scale_loss(model.d_optimizer, d_loss), B.scale_loss(model.g_optimizer, g_loss)), aux
 
     _, aux, (d_grads, g_grads) = B.value_and_grad(objective, [d_vars, g_vars])
-
-    def apply_discriminator():
-        B.apply(model.d_optimizer, d_grads, d_vars)
-        model.after_discriminator_update()
-
-    d_gate = model.discriminator_update_gate() if B.conditional_updates_supported() else None
-    B.cond(d_gate, apply_discriminator)
-    model.d_step_counter.assign_add(1)
-    model.update_metrics(aux["d_logs"])
+    _discriminator_apply(model, d_grads, aux["d_logs"], B)
     model.record_step_losses(aux["d_loss"], aux["g_loss"])
     B.cond(gate, _generator_apply(model, g_grads, aux["g_logs"], B))
 

@@ -3,7 +3,8 @@
 import contextlib
 
 import keras
-import numpy as np
+
+from keras_gan.utils.data import first_samples
 
 
 class Evaluate(keras.callbacks.Callback):
@@ -63,29 +64,12 @@ class Evaluate(keras.callbacks.Callback):
 
     @staticmethod
     def _take(data, n):
-        if hasattr(data, "element_spec"):
-            batches, count = [], 0
-            for element in data:
-                x = element[0] if isinstance(element, (tuple, list)) else element
-                x = np.asarray(x)
-                batches.append(x)
-                count += len(x)
-                if count >= n:
-                    break
-            if not batches:
-                raise ValueError("`Evaluate` got a dataset that yields no images.")
-            data = np.concatenate(batches)
-        elif isinstance(data, (tuple, list)):
-            data = data[0]
-        if not (hasattr(data, "shape") or isinstance(data, (list, tuple))):
+        if not (hasattr(data, "shape") or hasattr(data, "element_spec") or isinstance(data, (list, tuple))):
             from keras_gan.models.validation import describe
 
             raise TypeError(f"`Evaluate` needs real images (an array or a tf.data.Dataset) as `real_data`; "
                             f"received {describe(data)}. E.g. Evaluate(images, metrics=['digit_fd']).")
-        data = np.asarray(data)
-        if data.ndim < 2 or len(data) < 2:
-            raise ValueError(f"`Evaluate` needs at least 2 real images; received an array of shape {data.shape}.")
-        return data[:n]
+        return first_samples(data, n, "Evaluate")
 
     def check_before_training(self, model):
         """`on_train_begin`'s checks, run by keras-gan's `fit` before any callback starts (or writes).

@@ -6,6 +6,8 @@ import types
 import keras
 import numpy as np
 
+from keras_gan.utils.data import first_samples
+
 #: The numeric flags written into each epoch's logs (1.0 while the failure is seen, else 0.0).
 FLAGS = ("health_d_wins", "health_collapse", "health_oscillation", "health_vanishing_gradient")
 
@@ -430,24 +432,7 @@ def _float(value):
 
 def _take(data, n):
     """The first `n` samples of an array, a `(x, y)` tuple or a dataset of batches."""
-    if hasattr(data, "element_spec"):
-        batches, count = [], 0
-        for element in data:
-            x = element[0] if isinstance(element, (tuple, list)) else element
-            x = np.asarray(x)
-            batches.append(x)
-            count += len(x)
-            if count >= n:
-                break
-        if not batches:
-            raise ValueError("`HealthMonitor` got a `real_data` dataset that yields nothing.")
-        data = np.concatenate(batches)
-    elif isinstance(data, (tuple, list)):
-        data = data[0]
-    data = np.asarray(data)
-    if data.ndim < 2 or len(data) < 2:
-        raise ValueError(f"`HealthMonitor` needs at least 2 real samples; received an array of shape {data.shape}.")
-    return data[:n]
+    return first_samples(data, n, "HealthMonitor")
 
 
 def _usable_batch(model, n):
