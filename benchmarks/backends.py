@@ -225,7 +225,9 @@ def jax_loop(nets, images, steps):
         state[0], g_loss = step(state[0], real)
         return g_loss
 
-    return loop_timer(run_step, batches, steps)
+    run = loop_timer(run_step, batches, steps)
+    run.jitted, run.state = step, state  # for profiling (cost analysis of the compiled step)
+    return run
 
 
 def _vjp(losses, g_train, d_train, g_rest, d_rest, real, key):
@@ -305,9 +307,14 @@ def worker(backend, nets_list, steps, epochs, request):
         runners[(nets, "alternating")] = fit_runner(nets, images, steps, simultaneous=False)
         runners[(nets, "simultaneous")] = fit_runner(nets, images, steps, simultaneous=True)
         runners[(nets, "loop")] = LOOPS[backend](nets, images, steps)
+    warm = False
     for line in request:
         if not line.strip():
             break
+        if not warm:  # on the first request, so backends warm up one at a time: compilation, PyTorch's slow rounds
+            for run in runners.values():
+                run(2)
+            warm = True
         result = {f"{nets}/{pattern}": run(epochs) for (nets, pattern), run in runners.items()}
         print(json.dumps(result), flush=True)
 
