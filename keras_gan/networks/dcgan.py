@@ -95,7 +95,8 @@ def dcgan_generator(image_shape=(28, 28, 1), latent_dim=100, width=64, name="dcg
     return keras.Sequential(model, name=name)
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, name="dcgan_discriminator"):
+def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, spectral_norm=False,
+                        name="dcgan_discriminator"):
     """A DCGAN discriminator: stride-2 convolutions with LeakyReLU(0.2), one logit.
 
     No batch norm, so a sample's logit does not depend on the rest of its
@@ -105,6 +106,9 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, name="dc
         image_shape: `(height, width, channels)` of the images.
         width: Filters of the first layer; each later layer doubles it.
         dropout: Dropout rate after each convolution.
+        spectral_norm: Wrap every convolution and the output layer in
+            `keras.layers.SpectralNormalization` (Miyato et al., 2018), one
+            power iteration per step; the weights stay the same in number.
         name: Model name.
 
     Returns:
@@ -114,21 +118,29 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, dropout=0.0, name="dc
 
     >>> dcgan_discriminator((28, 28, 1)).output_shape
     (None, 1)
+    >>> dcgan_discriminator((28, 28, 1), spectral_norm=True).output_shape
+    (None, 1)
 
     Reference:
         Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
         Generative Adversarial Networks", ICLR 2016.
+        Miyato, Kataoka, Koyama and Yoshida, "Spectral Normalization for Generative Adversarial
+        Networks", ICLR 2018.
     """
     n, _ = upsampling_plan(image_shape)
+
+    def normed(layer):
+        return layers.SpectralNormalization(layer) if spectral_norm else layer
+
     model = [keras.Input(tuple(image_shape))]
     for i in range(n):
         model += [
-            layers.Conv2D(width * 2**i, 4, strides=2, padding="same"),
+            normed(layers.Conv2D(width * 2**i, 4, strides=2, padding="same")),
             layers.LeakyReLU(negative_slope=0.2),
         ]
         if dropout:
             model.append(layers.Dropout(dropout))
-    model += [layers.Flatten(), layers.Dense(1)]
+    model += [layers.Flatten(), normed(layers.Dense(1))]
     return keras.Sequential(model, name=name)
 
 

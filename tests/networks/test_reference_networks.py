@@ -60,3 +60,24 @@ def test_dcgan_builders_fit_any_image_shape(shape):
 def test_dcgan_rejects_unusable_shapes(shape):
     with pytest.raises(ValueError, match="DCGAN|Resize"):
         networks.upsampling_plan(shape)
+
+
+def test_dcgan_discriminator_spectral_norm_is_opt_in_and_normalizes_in_training():
+    import keras
+
+    plain = networks.dcgan_discriminator((28, 28, 1), width=4)
+    normed = networks.dcgan_discriminator((28, 28, 1), width=4, spectral_norm=True)
+    assert not any(isinstance(layer, keras.layers.SpectralNormalization) for layer in plain.layers)
+    wrapped = [layer for layer in normed.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert [type(layer.layer).__name__ for layer in wrapped] == ["Conv2D", "Conv2D", "Dense"]
+    # The same trainable weights; the power iteration's vectors are not trained.
+    assert sum(w.numpy().size for w in normed.trainable_weights) == plain.count_params()
+    x = np.random.default_rng(0).normal(size=(3, 28, 28, 1)).astype("float32")
+    for _ in range(20):
+        normed(x, training=True)
+    # Each kernel, as a (fan_in, filters) matrix, now has a largest singular value of 1.
+    for layer in wrapped:
+        kernel = layer.layer.kernel.numpy()
+        sigma = np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+        np.testing.assert_allclose(sigma, 1.0, rtol=1e-2)
+    assert normed(x).shape == (3, 1)
