@@ -217,7 +217,8 @@ class HealthMonitor(keras.callbacks.Callback):
         else:
             spread = self._series["diversity"]
             note = f"; sample diversity {spread[-1]:.2f} of real data's" if spread else ""
-            print(f"keras-gan health: no training problem seen in {self._epochs} epochs{note}.", flush=True)
+            epochs = f"{self._epochs} epoch" + ("" if self._epochs == 1 else "s")
+            print(f"keras-gan health: no training problem seen in {epochs}{note}.", flush=True)
 
     # ------------------------------------------------------------ measuring
 
