@@ -46,26 +46,10 @@ BATCH = {"tutorial": 256, "main": 32}
 
 
 def tutorial_networks():
-    import keras
+    """The TensorFlow DCGAN tutorial's networks, as `benchmarks/throughput.py` builds them."""
+    from throughput import tutorial_discriminator, tutorial_generator
 
-    layers = keras.layers
-    generator = keras.Sequential([
-        keras.Input((NOISE["tutorial"],)),
-        layers.Dense(7 * 7 * 256, use_bias=False), layers.BatchNormalization(), layers.LeakyReLU(),
-        layers.Reshape((7, 7, 256)),
-        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
-        layers.BatchNormalization(), layers.LeakyReLU(),
-        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
-        layers.BatchNormalization(), layers.LeakyReLU(),
-        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
-    ])
-    discriminator = keras.Sequential([
-        keras.Input((28, 28, 1)),
-        layers.Conv2D(64, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
-        layers.Conv2D(128, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
-        layers.Flatten(), layers.Dense(1),
-    ])
-    return generator, discriminator
+    return tutorial_generator(), tutorial_discriminator()
 
 
 def main_networks():

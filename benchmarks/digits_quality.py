@@ -89,7 +89,8 @@ def baseline(seconds, batch_size, lr, beta_1):
     x, _ = keras_gan.datasets.load_digits()
     generator, discriminator = tutorial_networks()
     gan = keras_gan.models.GAN(generator, discriminator, latent_dim=100, simultaneous=True, seed=0)
-    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1), g_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1))
+    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1),
+                g_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1))
     gan.fit(x, batch_size=batch_size, epochs=10_000, verbose=0, callbacks=[_TimeLimit(seconds)])
     return gan.generate(1000, seed=1)
 

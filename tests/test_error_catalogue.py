@@ -112,8 +112,8 @@ MISTAKES = [
     ("unknown evaluation metric", lambda: keras_gan.callbacks.Evaluate(DATA, ["frechet"]),
      ValueError, r"Unknown sample-quality metric 'frechet'"),
     ("the same optimizer for both players",
-     lambda: (lambda o: keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM).compile(d_optimizer=o, g_optimizer=o))(
-         keras.optimizers.Adam()), ValueError, r"each player needs its own optimizer"),
+     lambda: (lambda o: keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM).compile(
+         d_optimizer=o, g_optimizer=o))(keras.optimizers.Adam()), ValueError, r"each player needs its own optimizer"),
     ("discriminator_steps of 0",
      lambda: keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, discriminator_steps=0),
      ValueError, r"int >= 1"),

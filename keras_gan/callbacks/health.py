@@ -438,17 +438,11 @@ def _take(data, n):
 
 def _usable_batch(model, n):
     """The largest batch <= n that every trick of the model accepts (Packing needs a multiple of m)."""
-    multiple = 1
-    for trick in getattr(model, "tricks", None) or []:
-        multiple = math.lcm(multiple, int(getattr(trick, "batch_multiple", 1) or 1))
+    multiple = model.trick_chain.batch_multiple
     return max(multiple, n - n % multiple)
 
 
 def _discriminator_input(model, x):
     """`x` as the discriminator sees it: the tricks' input transforms (packing), outside a training step."""
     step = types.SimpleNamespace(real=x, fake=x, z=None, labels=None, training=False, extras={})
-    for trick in getattr(model, "tricks", None) or []:
-        transform = getattr(trick, "transform_discriminator_input", None)
-        if transform is not None:
-            x = transform(model, x, step, "fake")
-    return x
+    return model.trick_chain.transform_discriminator_input(model, x, step, "fake")

@@ -94,15 +94,15 @@ class CycleGAN(AdversarialModel):
                 "CycleGAN updates its generators, then its discriminators, once per step: it takes "
                 f"neither discriminator_steps={discriminator_steps!r} nor simultaneous={simultaneous!r}."
             )
-        for trick in tricks or []:
-            if getattr(trick, "needs_single_discriminator", False):
+        super().__init__(tricks=tricks, name=name, **kwargs)
+        for trick in self.tricks:
+            if trick.needs_single_discriminator:
                 raise ValueError(
                     f"{type(trick).__name__} needs a model with one discriminator judging single samples; "
                     "CycleGAN has two discriminators. Tricks that act on the players' weights or the "
                     "discriminators' inputs (WeightClipping, HistoricalAveraging, OrthogonalRegularization, "
                     "InstanceNoise, Packing, TrainLosingPlayer) work with it."
                 )
-        super().__init__(tricks=tricks, name=name, **kwargs)
         self.generator_ab, self.generator_ba = generator_ab, generator_ba
         self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.cycle_weight = float(cycle_weight)

@@ -247,10 +247,10 @@ class GAN(AdversarialModel):
             return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
 
-    def _next_stream_seed(self, offset=0):
+    def _next_stream_seed(self):
         """The `(2,)` seed of the next draw of the latent stream; advances the stream."""
         replica = ops.cast(replica_id(), "int32")
-        base = ops.cast(self.latent_seed, "int32") + replica * 1_000_003 + offset
+        base = ops.cast(self.latent_seed, "int32") + replica * 1_000_003
         seed = ops.stack([base, ops.cast(self.latent_draws, "int32")])
         self.latent_draws.assign_add(1)
         return seed

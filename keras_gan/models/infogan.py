@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.backend import replica_id, stateless_latent
+from keras_gan.backend import stateless_latent
 from keras_gan.errors import GANConfigurationError
 from keras_gan.losses.mutual_information import MutualInformationLoss
 from keras_gan.models.gan import GAN
@@ -125,13 +125,10 @@ class InfoGAN(GAN):
         """Noise from the latent distribution, uniform categorical codes, U[-1, 1] continuous codes."""
         n_draws = len(self.categorical) + self.continuous
         if seed is None:
-            replica = ops.cast(replica_id(), "int32")
-            base = ops.cast(self.latent_seed, "int32") + replica * 1_000_003
-            draw = ops.cast(self.latent_draws, "int32")
-            self.latent_draws.assign_add(1)
-            noise = stateless_latent((batch_size, self.noise_dim), ops.stack([base, draw]),
-                                     self.latent_distribution)
-            u = stateless_latent((batch_size, n_draws), ops.stack([base + 7919, draw]), "uniform")
+            stream = self._next_stream_seed()
+            noise = stateless_latent((batch_size, self.noise_dim), stream, self.latent_distribution)
+            u = stateless_latent((batch_size, n_draws), stream + ops.convert_to_tensor([7919, 0], "int32"),
+                                 "uniform")
         else:
             if self.latent_distribution == "uniform":
                 noise = keras.random.uniform((batch_size, self.noise_dim), -1.0, 1.0, seed=seed)

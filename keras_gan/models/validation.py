@@ -729,11 +729,15 @@ def _batch_norm_in_discriminator(model, context):
 
 
 def _has_trick(model, names):
-    return any(type(t).__name__ in names for t in getattr(model, "tricks", []))
+    from keras_gan import tricks
+
+    return any(isinstance(t, tuple(getattr(tricks, n) for n in names)) for t in getattr(model, "tricks", []))
 
 
 def _is_model(model, name):
-    return any(cls.__name__ == name for cls in type(model).__mro__)
+    from keras_gan import models
+
+    return isinstance(model, getattr(models, name))
 
 
 def _wgangp_batch_norm(model, context):
@@ -753,8 +757,10 @@ def _penalty_batch_norm(trick_name):
 
 
 def _feature_matching_discriminator(model, context):
+    from keras_gan.tricks import FeatureMatching
+
     for trick in getattr(model, "tricks", []):
-        if type(trick).__name__ != "FeatureMatching":
+        if not isinstance(trick, FeatureMatching):
             continue
         discriminator = getattr(model, "discriminator", None)
         inputs = getattr(discriminator, "inputs", None)
@@ -788,16 +794,17 @@ def _wasserstein_lipschitz(model, context):
 def _packing_batches(model, context):
     sizes = context.get("batch_sizes")
     for trick in getattr(model, "tricks", []):
-        m = getattr(trick, "m", None)
-        if type(trick).__name__ != "Packing" or not sizes or m in (None, 1):
+        m = int(trick.batch_multiple)  # declared on Trick: m for Packing(m)
+        if not sizes or m == 1:
             continue
         bad = sorted(s for s in sizes if s % m)
+        label = f"{type(trick).__name__}(m={m})"
         if not bad and "not fixed" in context.get("batch_text", ""):
-            return (f"Packing(m={m}) needs every batch to hold a multiple of {m} samples, and the dataset's batch "
+            return (f"{label} needs every batch to hold a multiple of {m} samples, and the dataset's batch "
                     "size is not fixed (its last batch may be partial). Batch it with "
                     f"dataset.batch(batch_size, drop_remainder=True), batch_size a multiple of {m}.")
         if bad:
-            return (f"Packing(m={m}) needs batches of a multiple of {m} samples; {context['batch_text']} gives "
+            return (f"{label} needs batches of a multiple of {m} samples; {context['batch_text']} gives "
                     f"batches of {', '.join(map(str, sorted(sizes)))}. Choose `batch_size` as a multiple of {m} "
                     f"and drop the last partial batch (x[: len(x) - len(x) % batch_size], or "
                     "dataset.batch(batch_size, drop_remainder=True)).")

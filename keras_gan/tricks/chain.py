@@ -62,11 +62,12 @@ class TrickChain:
 
     def cost(self, model, step, player):
         """`(weighted sum of the player's terms, {name: unweighted term})`; the sum is 0.0 for none."""
-        method = "discriminator_terms" if player == "discriminator" else "generator_terms"
         total = 0.0
         terms = {}
         for trick in self.tricks:
-            for name, value in getattr(trick, method)(model, step).items():
+            own = (trick.discriminator_terms(model, step) if player == "discriminator"
+                   else trick.generator_terms(model, step))
+            for name, value in own.items():
                 value = ops.cast(value, "float32")
                 terms[name] = value
                 if trick.weight:
@@ -75,10 +76,11 @@ class TrickChain:
 
     def logs(self, model, step, player):
         """`{name: value}` the tricks log beside the player's loss (not costs)."""
-        method = "discriminator_logs" if player == "discriminator" else "generator_logs"
         logs = {}
         for trick in self.tricks:
-            for name, value in getattr(trick, method)(model, step).items():
+            own = (trick.discriminator_logs(model, step) if player == "discriminator"
+                   else trick.generator_logs(model, step))
+            for name, value in own.items():
                 logs[name] = ops.cast(value, "float32")
         return logs
 
@@ -90,10 +92,9 @@ class TrickChain:
 
     def gate(self, model, player):
         """None (no trick gates the player) or the logical and of the tricks' gates."""
-        method = "discriminator_gate" if player == "discriminator" else "generator_gate"
         gate = None
         for trick in self.tricks:
-            own = getattr(trick, method)(model)
+            own = trick.discriminator_gate(model) if player == "discriminator" else trick.generator_gate(model)
             if own is not None:
                 gate = own if gate is None else ops.logical_and(gate, own)
         return gate
@@ -103,9 +104,11 @@ class TrickChain:
             trick.record_losses(model, d_loss, g_loss)
 
     def after_update(self, model, player):
-        method = "after_discriminator_update" if player == "discriminator" else "after_generator_update"
         for trick in self.tricks:
-            getattr(trick, method)(model)
+            if player == "discriminator":
+                trick.after_discriminator_update(model)
+            else:
+                trick.after_generator_update(model)
 
     def build_for(self, model):
         for trick in self.tricks:

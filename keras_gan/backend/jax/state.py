@@ -15,16 +15,20 @@ with an explanation if a Keras release changes them.
 import jax.numpy as jnp
 
 
-def state_variables(model, metrics=True):
+def state_variables(model):
     """The four groups of variables of the state, in Keras's order."""
-    groups = [
+    return [
         list(model.trainable_variables),
         list(model.non_trainable_variables),
         list(model.optimizer_variables()),
+        list(model.metrics_variables),
     ]
-    if metrics:
-        groups.append(list(model.metrics_variables))
-    return groups
+
+
+def _selected(model, trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables):
+    """The groups of `state_variables` that Keras's flags select, in Keras's order."""
+    flags = (trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables)
+    return [group for wanted, group in zip(flags, state_variables(model)) if wanted]
 
 
 def get_jax_state(
@@ -35,8 +39,8 @@ def get_jax_state(
     metrics_variables=False,
     purge_model_variables=False,
 ):
-    trainable, non_trainable, optimizer, metrics = state_variables(model)
-    state, seen = [], set()
+    groups = _selected(model, trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables)
+    seen = set()
 
     def value_of(variable):
         # The step donates its input buffers: two variables holding one array (an
@@ -47,29 +51,16 @@ def get_jax_state(
         seen.add(id(value))
         return value
 
-    for wanted, group in (
-        (trainable_variables, trainable),
-        (non_trainable_variables, non_trainable),
-        (optimizer_variables, optimizer),
-        (metrics_variables, metrics),
-    ):
-        if wanted:
-            state.append([value_of(v) for v in group])
+    state = tuple([value_of(v) for v in group] for group in groups)
     if purge_model_variables:
         # Kept until the step returns: a step that raises (while tracing, say) would
         # otherwise leave the variables without values (`restore_purged`).
-        saved = [(v, v.value) for wanted, group in (
-            (trainable_variables, trainable), (non_trainable_variables, non_trainable),
-            (optimizer_variables, optimizer), (metrics_variables, metrics)) if wanted for v in group]
+        saved = [(v, v.value) for group in groups for v in group]
         object.__setattr__(model, "_jax_values_before_step", saved)  # untracked: not model state
-        purge(
-            model,
-            trainable_variables=trainable_variables,
-            non_trainable_variables=non_trainable_variables,
-            optimizer_variables=optimizer_variables,
-            metrics_variables=metrics_variables,
-        )
-    return tuple(state)
+        for group in groups:
+            for variable in group:
+                variable._value = None
+    return state
 
 
 def purge(
@@ -80,16 +71,10 @@ def purge(
     metrics_variables=False,
 ):
     """Drops the variables' own copies while the state lives in the step (Keras does the same)."""
-    trainable, non_trainable, optimizer, metrics = state_variables(model)
-    for wanted, group in (
-        (trainable_variables, trainable),
-        (non_trainable_variables, non_trainable),
-        (optimizer_variables, optimizer),
-        (metrics_variables, metrics),
-    ):
-        if wanted:
-            for variable in group:
-                variable._value = None
+    for group in _selected(model, trainable_variables, non_trainable_variables, optimizer_variables,
+                           metrics_variables):
+        for variable in group:
+            variable._value = None
 
 
 def jax_state_sync(model):

@@ -151,15 +151,11 @@ def stateless_latent(shape, seed, distribution):
     return jax.random.normal(key, shape)
 
 
-def _state_variables(model, metrics=True):
-    from keras_gan.backend.jax.state import state_variables
-
-    return state_variables(model, metrics=metrics)
-
-
 def _run(model, state, fn):
     """Runs `fn()` in a scope over `state`; returns its result and the new state."""
-    groups = _state_variables(model, metrics=True)
+    from keras_gan.backend.jax.state import state_variables
+
+    groups = state_variables(model)
     if len(state) == 3:  # evaluation: (trainable, non_trainable, metrics)
         groups = [groups[0], groups[1], groups[3]]
     mapping = {}
