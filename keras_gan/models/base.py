@@ -115,6 +115,10 @@ class AdversarialModel(keras.Model):
     #: The objective `compile(loss="auto")` uses.
     default_loss = "non_saturating"
 
+    #: Whether the generator's cost has an adversarial term computed on the
+    #: discriminator's outputs (what `Trick.generator_logits` acts on).
+    has_adversarial_generator_cost = True
+
     def __init__(self, *, discriminator_steps=1, simultaneous=False, tricks=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.tricks = validation.check_tricks(tricks)

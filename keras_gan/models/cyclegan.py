@@ -223,8 +223,10 @@ class CycleGAN(AdversarialModel):
         cycled_b = self.generator_ab(fake_a, training=training)
         score_b = self.discriminate(fake_b, step, training, role="fake", network=self.discriminator_b)
         score_a = self.discriminate(fake_a, step, training, role="fake", network=self.discriminator_a)
-        adversarial = self.loss_fn.generator_loss(ops.cast(score_b, "float32")) + self.loss_fn.generator_loss(
-            ops.cast(score_a, "float32"))
+        chain = self.trick_chain
+        adversarial = self.loss_fn.generator_loss(
+            chain.generator_logits(self, ops.cast(score_b, "float32"), step)) + self.loss_fn.generator_loss(
+            chain.generator_logits(self, ops.cast(score_a, "float32"), step))
         cycle = _l1(cycled_a, a) + _l1(cycled_b, b)
         total = adversarial + self.cycle_weight * cycle
         identity = ops.zeros((), "float32")

@@ -279,7 +279,8 @@ class GAN(AdversarialModel):
         if self.trick_chain.replaces_generator_objective:
             loss = ops.zeros((), "float32")
         else:
-            loss = self.loss_fn.generator_loss(ops.cast(step.fake_logits, "float32"))
+            logits = self.trick_chain.generator_logits(self, ops.cast(step.fake_logits, "float32"), step)
+            loss = self.loss_fn.generator_loss(logits)
         return self.finish_loss(loss, step, "generator")
 
     # ---------------------------------------------------------------- training

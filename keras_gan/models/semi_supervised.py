@@ -60,6 +60,7 @@ class SemiSupervisedGAN(GAN):
 
     #: The batches `fit` takes (see `validation.check_structure`), as `make_dataset` builds them.
     batch_structure = ("x_unlabelled", ("x_labelled", "y_labelled"))
+    has_adversarial_generator_cost = False  # the generator matches features
     batch_structure_note = "build them with `SemiSupervisedGAN.make_dataset(x_unlabelled, x_labelled, y_labelled)`"
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, *, supervised_weight=1.0,

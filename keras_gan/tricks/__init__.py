@@ -19,6 +19,7 @@ from keras_gan.tricks.gradient_penalty import (
 from keras_gan.tricks.historical_averaging import HistoricalAveraging
 from keras_gan.tricks.input_transforms import InstanceNoise, Packing
 from keras_gan.tricks.orthogonal import OrthogonalRegularization, orthogonal_penalty
+from keras_gan.tricks.top_k import TopK
 from keras_gan.tricks.weight_clipping import WeightClipping
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Packing",
     "InstanceNoise",
     "TrainLosingPlayer",
+    "TopK",
     "orthogonal_penalty",
     "gradient_penalty",
     "r1_penalty",

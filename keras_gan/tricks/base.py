@@ -36,6 +36,9 @@ class Trick(SavesSeedState, keras.layers.Layer):
       (`"real"`, `"fake"`, `"penalty"`).
     - `replaces_generator_objective`: True drops the adversarial generator
       cost, keeping only the tricks' terms (feature matching as in the paper).
+    - `generator_logits(model, logits, step)`: the discriminator outputs on
+      generated samples that the generator's adversarial cost is computed on
+      (top-k training reweights their gradient).
     - `discriminator_gate(model)` / `generator_gate(model)`: None (no
       opinion) or a boolean scalar; a player updates only when every gate
       is open (and, for the generator, when its k-step turn is due).
@@ -127,6 +130,10 @@ class Trick(SavesSeedState, keras.layers.Layer):
     def transform_discriminator_input(self, model, x, step, role):
         """What the discriminator sees instead of `x` (default: `x`)."""
         return x
+
+    def generator_logits(self, model, logits, step):
+        """The discriminator's outputs on generated samples, as the generator's adversarial cost sees them."""
+        return logits
 
     def discriminator_gate(self, model):
         """None, or a boolean scalar: whether the discriminator updates in this step."""

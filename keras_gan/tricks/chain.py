@@ -90,6 +90,12 @@ class TrickChain:
             x = trick.transform_discriminator_input(model, x, step, role)
         return x
 
+    def generator_logits(self, model, logits, step):
+        """The fake logits through every trick's `generator_logits`, in order."""
+        for trick in self.tricks:
+            logits = trick.generator_logits(model, logits, step)
+        return logits
+
     def gate(self, model, player):
         """None (no trick gates the player) or the logical and of the tricks' gates."""
         gate = None

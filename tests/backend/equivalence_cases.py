@@ -162,6 +162,7 @@ CASES = {
     "batch_norm_and_tricks": lambda: gan_case(
         tricks=[keras_gan.tricks.HistoricalAveraging(1e-2), keras_gan.tricks.Packing(2),
                 keras_gan.tricks.TrainLosingPlayer(0.3, 0.3)], batch_norm=True, d_inputs=8),
+    "top_k": lambda: gan_case(tricks=[keras_gan.tricks.TopK(0.25, 0.5, decay_steps=2)]),
     "conditional": conditional_case,
     "infogan": infogan_case,
     "cyclegan": cyclegan_case,
@@ -284,6 +285,7 @@ def smoke_tricks():
         "Packing": [t.Packing(2)],
         "InstanceNoise": [t.InstanceNoise(0.1, anneal_steps=10)],
         "TrainLosingPlayer": [t.TrainLosingPlayer(0.3, 0.3)],
+        "TopK": [t.TopK(0.5, 0.5, decay_steps=2)],
     }
 
 
