@@ -8,7 +8,8 @@ SemiSupervisedGAN), `losses` (adversarial objectives, mutual information),
 `callbacks` (SampleSaver, Evaluate, ...), `metrics` (FID, KID, Inception
 Score, the shipped digit classifier), `tuning` (Keras Tuner's
 `GANHyperModel`), `networks` (reference generators and discriminators),
-`datasets` (embedded digits, TFDS, toy mixtures), `games` (the xy game),
+`datasets` (embedded digits, TFDS, toy mixtures), `sampling` (discriminator
+rejection sampling), `games` (the xy game),
 `plotting`, `utils` and `errors`.
 
 `import keras_gan` imports the subpackages whose classes Keras must find when
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 _EAGER = ("callbacks", "datasets", "games", "layers", "losses", "metrics", "models", "networks", "plotting",
           "tricks", "utils")
 # Imported on first attribute access.
-_LAZY = ("tuning", "errors")
+_LAZY = ("tuning", "errors", "sampling")
 _SUBPACKAGES = _EAGER + _LAZY
 
 __all__ = [*sorted(_SUBPACKAGES), "__version__"]
