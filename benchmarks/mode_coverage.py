@@ -74,10 +74,11 @@ CONFIGS = ("plain", "pacgan2", "pacgan3", "pacgan4", "minibatch", "pacgan2+ema",
 # without batch norm, Adam 2e-3 (beta_1 0.5) decayed along a cosine to 1 %, a moving average of the
 # generator (0.999), 100 packs a step for 20,000 steps; then a per-sample discriminator fitted to
 # the frozen generator (`keras_gan.sampling.train_density_ratio`, 15,000 steps) and discriminator
-# rejection sampling (`keras_gan.sampling.rejection_sample`, gamma 0). Its rows are printed twice:
-# "best" (rejection-sampled) and "best:generator" (the trained generator alone).
+# rejection sampling (`keras_gan.sampling.rejection_sample`, gamma 0). Its rows: "best"
+# (rejection-sampled, gamma 0), "best:gamma=0.5" and "best:gamma=1" (stricter: fewer samples kept,
+# higher quality, a less even share of the modes), "best:generator" (the trained generator alone).
 BEST = {"pack": 2, "learning_rate": 2e-3, "batch_norm": False, "ema": 0.999, "steps": 20_000,
-        "ratio_steps": 15_000, "gamma": 0.0}
+        "ratio_steps": 15_000, "gammas": (0.0, 0.5, 1.0)}
 DEFAULT_CONFIGS = ("plain", "pacgan2", "pacgan4", "minibatch", "pacgan2+ema")
 PAPER = {
     "configs": ("plain", "pacgan2", "pacgan3", "pacgan4"),
@@ -151,8 +152,12 @@ def train_best(points, seed):
     plain = gan.generate(2500, seed=seed + 100)
     ratio = keras_gan.sampling.train_density_ratio(gan, points, discriminator(), steps=BEST["ratio_steps"],
                                                    batch_size=256, learning_rate=1e-3, seed=seed)
-    kept = keras_gan.sampling.rejection_sample(gan, 2500, discriminator=ratio, gamma=BEST["gamma"], seed=seed)
-    return {"best": kept, "best:generator": plain}
+    drawn = {}
+    for gamma in BEST["gammas"]:
+        name = "best" if gamma == BEST["gammas"][0] else f"best:gamma={gamma:g}"
+        drawn[name] = keras_gan.sampling.rejection_sample(gan, 2500, discriminator=ratio, gamma=gamma, seed=seed)
+    drawn["best:generator"] = plain
+    return drawn
 
 
 def train(config, points, epochs, seed, packs_per_step=100, learning_rate=3e-4):
