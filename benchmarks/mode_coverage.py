@@ -284,7 +284,10 @@ def main(argv=None):
                         help="default: " + " ".join(DEFAULT_CONFIGS) + "; paper: " + " ".join(PAPER["configs"]))
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--out", default="mode_coverage.png")
+    parser.add_argument("--ratio-steps", type=int, default=BEST["ratio_steps"],
+                        help="best: steps of the density-ratio discriminator before rejection sampling")
     args = parser.parse_args(argv)
+    BEST["ratio_steps"] = args.ratio_steps
     paper = args.protocol == "paper"
     epochs = args.epochs or (PAPER["epochs"] if paper else 200)
     points = args.points or (PAPER["points"] if paper else 10_000)
