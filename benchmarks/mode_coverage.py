@@ -70,7 +70,7 @@ DATASETS = {
 }
 CONFIGS = ("plain", "pacgan2", "pacgan3", "pacgan4", "minibatch", "pacgan2+ema", "top_k", "pacgan2+top_k",
            "pacgan4+top_k", "best")
-# The composition that beats the paper's PacGAN4 row on the grid (issue 16): PacGAN2, a generator
+# The composition that matches the paper's PacGAN4 row on the grid in minutes (issue 16): PacGAN2, a generator
 # without batch norm, Adam 2e-3 (beta_1 0.5) decayed along a cosine to 1 %, a moving average of the
 # generator (0.999), 100 packs a step for 20,000 steps; then a per-sample discriminator fitted to
 # the frozen generator (`keras_gan.sampling.train_density_ratio`, 15,000 steps) and discriminator
