@@ -132,10 +132,16 @@ def discriminator(pack=1, minibatch=False):
     return keras.Sequential(model + [layers.Dense(1)], name="discriminator")
 
 
-def train_best(points, seed):
-    """The `BEST` composition; returns `{"best": rejection-sampled, "best:generator": plain}` 2,500 samples each."""
+def _packed_steps(points, seed, pack, packs_per_step=100):
+    """`points` shuffled and repeated, in steps of `packs_per_step` packs of `pack` consecutive samples."""
     import tensorflow as tf
 
+    data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat()
+    return data.batch(packs_per_step * pack, drop_remainder=True).prefetch(2)
+
+
+def train_best(points, seed, ratio_steps=BEST["ratio_steps"]):
+    """The `BEST` composition; returns `{row: 2,500 samples}`, one row per gamma and "best:generator"."""
     keras.utils.set_random_seed(seed)
     pack = BEST["pack"]
     gan = keras_gan.models.GAN(generator(batch_norm=BEST["batch_norm"]), discriminator(pack), latent_dim=2,
@@ -146,11 +152,10 @@ def train_best(points, seed):
         return keras.optimizers.Adam(rate, beta_1=0.5, **kwargs)
 
     gan.compile(d_optimizer=adam(), g_optimizer=adam(use_ema=True, ema_momentum=BEST["ema"]))
-    data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat()
-    data = data.batch(100 * pack, drop_remainder=True).prefetch(2)
+    data = _packed_steps(points, seed, pack)
     gan.fit(data, epochs=10, steps_per_epoch=BEST["steps"] // 10, verbose=0)
     plain = gan.generate(2500, seed=seed + 100)
-    ratio = keras_gan.sampling.train_density_ratio(gan, points, discriminator(), steps=BEST["ratio_steps"],
+    ratio = keras_gan.sampling.train_density_ratio(gan, points, discriminator(), steps=ratio_steps,
                                                    batch_size=256, learning_rate=1e-3, seed=seed)
     drawn = {}
     for gamma in BEST["gammas"]:
@@ -168,7 +173,6 @@ def train(config, points, epochs, seed, packs_per_step=100, learning_rate=3e-4):
     so PacGAN4's discriminator judged 25 packs a step: a quarter of the paper's evidence). An epoch
     is `len(points) / packs_per_step` steps for every m.
     """
-    import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
     pack = _pack(config)
@@ -186,8 +190,7 @@ def train(config, points, epochs, seed, packs_per_step=100, learning_rate=3e-4):
     ema = "ema" in config
     gan.compile(d_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5, use_ema=ema, ema_momentum=0.999))
-    data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat()
-    data = data.batch(packs_per_step * pack, drop_remainder=True).prefetch(2)
+    data = _packed_steps(points, seed, pack, packs_per_step)
     gan.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
     return gan.generate(2500, seed=seed + 100)  # fit leaves the moving average in the generator
 
@@ -287,7 +290,6 @@ def main(argv=None):
     parser.add_argument("--ratio-steps", type=int, default=BEST["ratio_steps"],
                         help="best: steps of the density-ratio discriminator before rejection sampling")
     args = parser.parse_args(argv)
-    BEST["ratio_steps"] = args.ratio_steps
     paper = args.protocol == "paper"
     epochs = args.epochs or (PAPER["epochs"] if paper else 200)
     points = args.points or (PAPER["points"] if paper else 10_000)
@@ -307,7 +309,7 @@ def main(argv=None):
                     drawn = {config: train_paper(config, data, epochs, seed)}
                 elif config == "best":  # 100,000 points, as measured
                     data, centres, _ = make(max(points, 100_000), seed)
-                    drawn = train_best(data, seed)
+                    drawn = train_best(data, seed, args.ratio_steps)
                 else:
                     drawn = {config: train(config, data, epochs, seed)}
                 for row, samples in drawn.items():

@@ -728,12 +728,6 @@ def _batch_norm_in_discriminator(model, context):
             "(Gulrajani et al., section 4). Use keras.layers.LayerNormalization, or no normalization, in the critic.")
 
 
-def _has_trick(model, names):
-    from keras_gan import tricks
-
-    return any(isinstance(t, tuple(getattr(tricks, n) for n in names)) for t in getattr(model, "tricks", []))
-
-
 def _is_model(model, name):
     from keras_gan import models
 
@@ -747,19 +741,22 @@ def _wgangp_batch_norm(model, context):
     return problem and f"WGANGP: {problem}"
 
 
-def _penalty_batch_norm(trick_name):
+def _penalty_batch_norm(owner):
+    """The batch-norm check for the tricks that declare `penalizes_input_gradients`, of class `owner`."""
     def check(model, context):
-        if _is_model(model, "WGANGP") or not _has_trick(model, (trick_name,)):
+        penalties = [trick for trick in model.tricks if trick.penalizes_input_gradients
+                     and owner in (cls.__name__ for cls in type(trick).__mro__)]
+        if _is_model(model, "WGANGP") or not penalties:
             return None
         problem = _batch_norm_in_discriminator(model, context)
-        return problem and f"{trick_name}: {problem}"
+        return problem and f"{owner}: {problem}"
     return check
 
 
 def _feature_matching_discriminator(model, context):
     from keras_gan.tricks import FeatureMatching
 
-    for trick in getattr(model, "tricks", []):
+    for trick in model.tricks:
         if not isinstance(trick, FeatureMatching):
             continue
         discriminator = getattr(model, "discriminator", None)
@@ -779,7 +776,7 @@ def _wasserstein_lipschitz(model, context):
     loss = getattr(model, "loss_fn", None)
     if type(loss).__name__ != "WassersteinLoss":
         return None
-    if _has_trick(model, ("WeightClipping", "GradientPenalty", "R1Penalty")):
+    if any(trick.keeps_critic_lipschitz for trick in model.tricks):
         return None
     for network in model.player_networks("discriminator"):
         for layer in _layers_of(network):
@@ -793,7 +790,7 @@ def _wasserstein_lipschitz(model, context):
 
 def _packing_batches(model, context):
     sizes = context.get("batch_sizes")
-    for trick in getattr(model, "tricks", []):
+    for trick in model.tricks:
         m = int(trick.batch_multiple)  # declared on Trick: m for Packing(m)
         if not sizes or m == 1:
             continue

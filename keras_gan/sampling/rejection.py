@@ -56,7 +56,8 @@ def train_density_ratio(gan, data, discriminator=None, *, steps=2000, batch_size
         steps: Updates, each on `batch_size` real and `batch_size` generated samples.
         batch_size: Samples of each kind per update.
         learning_rate: Adam's learning rate.
-        seed: Seeds the generated samples and the shuffling.
+        seed: Seeds the generated samples (the shuffling follows Keras's
+            global seed, `keras.utils.set_random_seed`).
         verbose: Keras's `fit` verbosity.
 
     Returns:
@@ -80,7 +81,6 @@ def train_density_ratio(gan, data, discriminator=None, *, steps=2000, batch_size
     y = np.concatenate([np.ones(len(data), "float32"), np.zeros(len(fake), "float32")])
     discriminator.compile(optimizer=keras.optimizers.Adam(learning_rate),
                           loss=keras.losses.BinaryCrossentropy(from_logits=True))
-    keras.utils.set_random_seed(seed)
     steps_per_epoch = max(1, len(x) // (2 * batch_size))
     discriminator.fit(x, y, batch_size=2 * batch_size, epochs=max(1, steps // steps_per_epoch),
                       shuffle=True, verbose=verbose)

@@ -93,6 +93,14 @@ class Trick(SavesSeedState, keras.layers.Layer):
     #: (it reads `model.discriminate` on single batches); CycleGAN refuses it.
     needs_single_discriminator = False
 
+    #: True: the trick's cost is a per-sample gradient penalty on the discriminator's input,
+    #: which batch normalization in the discriminator breaks (the checks at `compile` warn).
+    penalizes_input_gradients = False
+
+    #: True: the trick keeps the discriminator (critic) roughly Lipschitz, as the Wasserstein
+    #: loss needs (clipping, gradient penalties).
+    keeps_critic_lipschitz = False
+
     def __init__(self, weight=1.0, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if isinstance(weight, bool) or not isinstance(weight, numbers.Real):

@@ -138,6 +138,8 @@ class GradientPenalty(Trick):
 
     term_names = ("gradient_penalty",)
     needs_single_discriminator = True
+    penalizes_input_gradients = True
+    keeps_critic_lipschitz = True
 
     def __init__(self, weight=10.0, target=1.0, seed=None, name="gradient_penalty", **kwargs):
         super().__init__(weight=weight, name=name, **kwargs)
@@ -194,6 +196,8 @@ class R1Penalty(Trick):
 
     term_names = ("r1_penalty",)
     needs_single_discriminator = True
+    penalizes_input_gradients = True
+    keeps_critic_lipschitz = True
 
     def __init__(self, gamma=10.0, name="r1_penalty", **kwargs):
         kwargs.pop("weight", None)

@@ -32,6 +32,8 @@ class WeightClipping(Trick):
         Arjovsky et al., "Wasserstein GAN", ICML 2017.
     """
 
+    keeps_critic_lipschitz = True
+
     def __init__(self, clip_value=0.01, name="weight_clipping", **kwargs):
         kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
