@@ -9,7 +9,7 @@ SemiSupervisedGAN), `losses` (adversarial objectives, mutual information),
 Score, the shipped digit classifier), `tuning` (Keras Tuner's
 `GANHyperModel`), `networks` (reference generators and discriminators),
 `datasets` (embedded digits, TFDS, toy mixtures), `sampling` (discriminator
-rejection sampling), `games` (the xy game),
+rejection sampling), `schedules` (the players' update orders), `games` (the xy game),
 `plotting`, `utils` and `errors`.
 
 `import keras_gan` imports the subpackages whose classes Keras must find when
@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 
 # Imported by `import keras_gan`: they register the classes saved models name.
 _EAGER = ("callbacks", "datasets", "games", "layers", "losses", "metrics", "models", "networks", "plotting",
-          "tricks", "utils")
+          "schedules", "tricks", "utils")
 # Imported on first attribute access.
 _LAZY = ("tuning", "errors", "sampling")
 _SUBPACKAGES = _EAGER + _LAZY

@@ -65,6 +65,6 @@ class DiscriminatorSteps(keras.callbacks.Callback):
         if self.schedule != "wgan":
             return
         # Only between rounds: k changes when the next step starts a new round.
-        if int(keras.ops.convert_to_numpy(self.model.d_step_counter)) == 0:
+        if self.model.schedule.at_round_start():
             generator_updates = int(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
             self._set(self.wgan_steps(generator_updates))

@@ -43,6 +43,9 @@ class Evaluate(keras.callbacks.Callback):
     ```
     """
 
+    #: Written into the epoch's logs: `fit` runs it before the callbacks that read them.
+    writes_epoch_logs = True
+
     def __init__(self, real_data, metrics=("digit_fd",), num_samples=1000, every=1, seed=0):
         super().__init__()
         from keras_gan.metrics.feature_metrics import get

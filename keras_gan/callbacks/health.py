@@ -444,5 +444,5 @@ def _usable_batch(model, n):
 
 def _discriminator_input(model, x):
     """`x` as the discriminator sees it: the tricks' input transforms (packing), outside a training step."""
-    step = types.SimpleNamespace(real=x, fake=x, z=None, labels=None, training=False, extras={})
+    step = types.SimpleNamespace(real=x, fake=x, z=None, labels=None, training=False)
     return model.trick_chain.transform_discriminator_input(model, x, step, "fake")

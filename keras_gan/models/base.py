@@ -1,48 +1,22 @@
-"""`AdversarialModel`: the base of every keras-gan model, and the step protocol its trainers call."""
-
-import contextlib
-import numbers
+"""`AdversarialModel`: the base of every keras-gan model, the model side of the step protocol."""
 
 import keras
 from keras import ops
 
 from keras_gan import losses as gan_losses
+from keras_gan import schedules
 from keras_gan.backend import get_trainer, uses_distribution_strategy
+from keras_gan.backend.state_mixin import JaxStateMixin
 from keras_gan.models import validation
+from keras_gan.models.fitting import FitMixin
+from keras_gan.models.serialization import ConfigMixin
 from keras_gan.tricks.chain import TrickChain
 
 #: The two players of every keras-gan model, with the attribute holding each one's optimizer.
 PLAYERS = {"discriminator": "d_optimizer", "generator": "g_optimizer"}
 
-#: The hooks a backend trainer may call, the whole protocol between a model and its trainers.
-STEP_PROTOCOL = (
-    # data and generation
-    "prepare_step",
-    "sample_latent",
-    "generate_batch",
-    # each player's cost and logs (the costs call `discriminate`, which applies the tricks' transforms)
-    "compute_discriminator_loss",
-    "discriminator_logs",
-    "compute_generator_loss",
-    "generator_logs",
-    # the order and gating of the updates
-    "update_order",
-    "simultaneous",
-    "discriminator_steps",
-    "d_step_counter",
-    "generator_update_due",
-    "discriminator_update_gate",
-    # after the updates
-    "record_step_losses",
-    "after_discriminator_update",
-    "after_generator_update",
-    # the players and the one metrics channel
-    "player_variables",
-    "d_optimizer",
-    "g_optimizer",
-    "update_metrics",
-    "get_metrics_result",
-)
+#: The name each player's cost is logged under.
+LOSS_NAMES = {"discriminator": "d_loss", "generator": "g_loss"}
 
 
 def _default_optimizer():
@@ -50,49 +24,38 @@ def _default_optimizer():
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class AdversarialModel(keras.Model):
-    """The base of every keras-gan model: two players, their optimizers, and the step protocol.
+class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
+    """The base of every keras-gan model: two players, their optimizers, their schedule and tricks.
 
-    A subclass describes its networks and its costs through the hooks of
-    the step protocol; the backend trainers (`keras_gan/backend/{tensorflow,
-    jax,torch}/trainer.py`, all running `keras_gan.backend.algorithm`) call
-    those hooks and nothing else, so one model trains on every Keras backend.
+    A subclass describes its networks (`player_networks`) and its costs
+    (`discriminator_objective`, `generator_objective`); the backend trainers
+    run the one step of `keras_gan.backend.algorithm`, whose update schedule
+    (`keras_gan.schedules`) calls the model's hooks in the order
+    `keras_gan.backend.protocol` declares. So one model trains on every Keras
+    backend, under every schedule.
 
     The base owns what every adversarial model shares: the two players (the
     `"discriminator"` and the `"generator"`, each one or more networks with
     its own optimizer), `compile` with keyword-only optimizers and `"auto"`
-    defaults, the tricks (`tricks=[...]`, folded by one `TrickChain`), config
-    and saving, loss scaling under mixed precision, one metrics channel (the
-    step hands the values it logs to `update_metrics`; nothing else feeds the
-    trackers), the checks before `fit`, the divergence guard and the final
-    swap-in of the optimizers' moving averages (`use_ema=True`).
+    defaults, the update schedule, the tricks (`tricks=[...]`, folded by one
+    `TrickChain`), one metrics channel (`compute_*_loss` return their logs,
+    which the schedule hands to `update_metrics`; nothing else feeds the
+    trackers), and, through its mixins, config and saving
+    (`keras_gan.models.serialization`), the checks before `fit` and the
+    moving averages (`keras_gan.models.fitting`) and Keras's JAX state with
+    two optimizers (`keras_gan.backend.state_mixin`).
 
-    The step protocol (`STEP_PROTOCOL`), in the order a step calls it:
-
-    1. `prepare_step(data, training)` -> a `GANStep` holding the real batch;
-    2. `sample_latent(step)` -> the generator's random inputs (or None);
-    3. `generate_batch(step, training)` -> the generated batch;
-    4. `compute_discriminator_loss(step)` and `discriminator_logs(step, loss)`:
-       the discriminator's cost (it calls `discriminate`, which applies the
-       tricks' input transforms around the overridable `call_discriminator`,
-       and adds the tricks' terms) and the values logged with it;
-    5. `compute_generator_loss(step)` and `generator_logs(step, loss)`, likewise;
-    6. the order and gates: `update_order` (which player updates first),
-       `simultaneous`, `discriminator_steps` / `d_step_counter`,
-       `generator_update_due()`, `discriminator_update_gate()`;
-    7. after the updates: `record_step_losses(d_loss, g_loss)`,
-       `after_discriminator_update()`, `after_generator_update()`;
-    8. `player_variables(role)`, `d_optimizer`, `g_optimizer`,
-       `update_metrics(logs)` and `get_metrics_result()`.
-
-    Hooks may assign Keras variables (the latent stream, the step counter,
-    the tricks' state): on JAX the whole step runs in a stateless scope, and
-    the assignments travel with the training state.
+    Hooks may assign Keras variables (the latent stream, the schedule's
+    counters, the tricks' state): on JAX the whole step runs in a stateless
+    scope, and the assignments travel with the training state.
 
     Args:
+        schedule: A `keras_gan.schedules.UpdateSchedule` (or its name): the
+            order and frequency of the players' updates. Default: the
+            model's `default_schedule` with `discriminator_steps`.
         discriminator_steps: Discriminator updates per generator update (the
-            k of Algorithm 1), a Keras variable changeable without retracing.
-        simultaneous: Both players' gradients from one forward pass.
+            k of Algorithm 1), changeable without retracing.
+        simultaneous: Shorthand for `schedule=Simultaneous(discriminator_steps)`.
         tricks: A list of `keras_gan.tricks.Trick`.
         name: Name of the model.
         **kwargs: Passed to `keras.Model`.
@@ -101,16 +64,17 @@ class AdversarialModel(keras.Model):
 
     >>> issubclass(keras_gan.models.CycleGAN, keras_gan.models.AdversarialModel)
     True
-    >>> from keras_gan.models.base import STEP_PROTOCOL
-    >>> STEP_PROTOCOL[:3]
-    ('prepare_step', 'sample_latent', 'generate_batch')
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> type(keras_gan.models.GAN(G, D, 4, simultaneous=True).schedule).__name__
+    'Simultaneous'
 
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1).
     """
 
-    #: Which player updates first in the alternating game.
-    update_order = ("discriminator", "generator")
+    #: The schedule a model plays when none is given.
+    default_schedule = schedules.Alternating
 
     #: The objective `compile(loss="auto")` uses.
     default_loss = "non_saturating"
@@ -119,16 +83,12 @@ class AdversarialModel(keras.Model):
     #: discriminator's outputs (what `Trick.generator_logits` acts on).
     has_adversarial_generator_cost = True
 
-    def __init__(self, *, discriminator_steps=1, simultaneous=False, tricks=None, name=None, **kwargs):
+    def __init__(self, *, schedule=None, discriminator_steps=None, simultaneous=None, tricks=None, name=None,
+                 **kwargs):
         super().__init__(name=name, **kwargs)
         self.tricks = validation.check_tricks(tricks)
         self.trick_chain = TrickChain(self.tricks)
-        self.simultaneous = bool(simultaneous)
-        self._initial_discriminator_steps = self._check_steps(discriminator_steps)
-        # State lives in Keras variables, saved with the model. "only_first_replica"
-        # lets a tf.distribute replica update them inside the training step.
-        self.discriminator_steps = self._state_variable("discriminator_steps", self._initial_discriminator_steps)
-        self.d_step_counter = self._state_variable("d_step_counter", 0)
+        self.schedule = self._make_schedule(schedule, discriminator_steps, simultaneous)
         self.loss_fn = None
         self.d_optimizer = None
         self.g_optimizer = None
@@ -141,6 +101,21 @@ class AdversarialModel(keras.Model):
             )
         self._all_trackers = {name: keras.metrics.Mean(name=name) for name in names}
         self._metric_trackers = {}
+
+    def _make_schedule(self, schedule, discriminator_steps, simultaneous):
+        if schedule is None:
+            steps = 1 if discriminator_steps is None else schedules.check_discriminator_steps(discriminator_steps)
+            return schedules.Simultaneous(steps) if simultaneous else self.default_schedule(steps)
+        schedule = schedules.get(schedule)
+        steps = int(schedule._initial_steps)
+        if simultaneous is not None or (discriminator_steps is not None and discriminator_steps != steps):
+            raise ValueError(
+                f"{type(self).__name__} got `schedule={type(schedule).__name__}(discriminator_steps={steps})` and "
+                f"also discriminator_steps={discriminator_steps!r}, simultaneous={simultaneous!r}: the schedule "
+                "holds both. Give k to the schedule (e.g. schedule=keras_gan.schedules.Alternating(5)) and leave "
+                "the other two out."
+            )
+        return schedule
 
     # ------------------------------------------------------------ the players
 
@@ -170,26 +145,22 @@ class AdversarialModel(keras.Model):
                     variables.append(variable)
         return variables
 
-    # ------------------------------------------------------------------ set-up
-
     def _state_variable(self, name, value):
-        return self.add_weight(
-            shape=(),
-            dtype="int32",
-            initializer=keras.initializers.Constant(value),
-            trainable=False,
-            aggregation="only_first_replica",
-            name=name,
-        )
+        """An int32 scalar Keras variable of the model's state (saved; a tf.distribute replica may assign it)."""
+        return self.add_weight(shape=(), dtype="int32", initializer=keras.initializers.Constant(value),
+                               trainable=False, aggregation="only_first_replica", name=name)
 
-    @staticmethod
-    def _check_steps(steps):
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(
-                "`discriminator_steps` must be an int >= 1 (discriminator updates "
-                f"per generator update). Received: {steps!r}."
-            )
-        return int(steps)
+    # --------------------------------------------------------------- schedule
+
+    @property
+    def discriminator_steps(self):
+        """k, the discriminator updates per generator update: the schedule's Keras variable."""
+        return self.schedule.discriminator_steps
+
+    @property
+    def d_step_counter(self):
+        """Discriminator turns since the generator's last update: the schedule's Keras variable."""
+        return self.schedule.d_step_counter
 
     def set_discriminator_steps(self, steps):
         """Sets k, the discriminator updates per generator update, without retracing.
@@ -197,9 +168,8 @@ class AdversarialModel(keras.Model):
         Args:
             steps: The new k (an int >= 1).
         """
-        steps = self._check_steps(steps)
-        self._check_steps_supported(steps)
-        self.discriminator_steps.assign(steps)
+        self._check_steps_supported(schedules.check_discriminator_steps(steps))
+        self.schedule.set_discriminator_steps(steps)
 
     def _check_steps_supported(self, steps):
         if steps != 1 and uses_distribution_strategy(self):
@@ -211,22 +181,14 @@ class AdversarialModel(keras.Model):
                 "every step), or train on one device."
             )
 
+    # ---------------------------------------------------------------- compile
+
     def default_optimizer(self, role):
         """The optimizer `compile` uses for `"auto"` (Adam 2e-4, beta_1 0.5 for both players)."""
         return _default_optimizer()
 
-    def compile(
-        self,
-        *,
-        d_optimizer="auto",
-        g_optimizer="auto",
-        loss="auto",
-        run_eagerly=False,
-        steps_per_execution=1,
-        jit_compile="auto",
-        auto_scale_loss=True,
-        **kwargs,
-    ):
+    def compile(self, *, d_optimizer="auto", g_optimizer="auto", loss="auto", run_eagerly=False,
+                steps_per_execution=1, jit_compile="auto", auto_scale_loss=True, **kwargs):
         """Configures the model for training.
 
         Args:
@@ -258,14 +220,9 @@ class AdversarialModel(keras.Model):
                 "needs its own optimizer (its own moment estimates). Pass two "
                 "instances, e.g. keras.optimizers.Adam(2e-4, beta_1=0.5) twice."
             )
-        self._compile_args = {
-            "d_optimizer": d_optimizer,
-            "g_optimizer": g_optimizer,
-            "loss": self.loss_fn,
-            "run_eagerly": run_eagerly,
-            "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile,
-        }
+        self._compile_args = {"d_optimizer": d_optimizer, "g_optimizer": g_optimizer, "loss": self.loss_fn,
+                              "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
+                              "jit_compile": jit_compile}
         if auto_scale_loss and self.dtype_policy.name == "mixed_float16":
             # Each player's loss is scaled, and its update skipped when its own
             # scaled gradients overflow (the scale then halves).
@@ -276,20 +233,14 @@ class AdversarialModel(keras.Model):
             )
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
-        super().compile(
-            optimizer=None,
-            loss=None,
-            run_eagerly=run_eagerly,
-            steps_per_execution=steps_per_execution,
-            jit_compile=jit_compile,
-            auto_scale_loss=False,
-        )
+        super().compile(optimizer=None, loss=None, run_eagerly=run_eagerly, steps_per_execution=steps_per_execution,
+                        jit_compile=jit_compile, auto_scale_loss=False)
         names = list(self.log_names()) + list(self.trick_chain.log_names)
         self._metric_trackers = {name: self._all_trackers[name] for name in names}
         try:
             self.build()
             self.check_networks()
-            validation.check_requirements(self, "compile")  # the docstrings' rules (validation.REQUIREMENTS)
+            validation.check_requirements(self, "compile")  # the rules their owners declare
         except Exception:
             self.d_optimizer = self.g_optimizer = None  # a refused compile leaves the model uncompiled
             raise
@@ -299,50 +250,6 @@ class AdversarialModel(keras.Model):
 
     def check_networks(self):
         """Checks run at `compile`, once the networks and the loss are known (default: none)."""
-
-    def get_compile_config(self):
-        if not getattr(self, "_compile_args", None):
-            return {}
-        return {key: keras.saving.serialize_keras_object(value) for key, value in self._compile_args.items()}
-
-    def compile_from_config(self, config):
-        config = {key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        self.compile(**config)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "discriminator_steps": self._initial_discriminator_steps,
-                "simultaneous": self.simultaneous,
-                "tricks": [keras.saving.serialize_keras_object(t) for t in self.tricks],
-            }
-        )
-        for key in self._network_config_keys:
-            config[key] = keras.saving.serialize_keras_object(getattr(self, key))
-        return config
-
-    #: Constructor arguments that are networks, serialized with the model.
-    _network_config_keys = ()
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        for key in cls._network_config_keys:
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key], custom_objects=custom_objects)
-        config["tricks"] = [
-            keras.saving.deserialize_keras_object(t, custom_objects=custom_objects)
-            for t in config.get("tricks") or []
-        ]
-        return cls(**config)
-
-    def get_build_config(self):
-        return {"built": bool(self.built)}
-
-    def build_from_config(self, config):
-        if config.get("built", True):
-            self.build()
 
     # ----------------------------------------------------------------- metrics
 
@@ -359,7 +266,7 @@ class AdversarialModel(keras.Model):
         return list(self._metric_trackers.values())
 
     def update_metrics(self, logs):
-        """The one metrics channel: `{name: value}` from a step's hooks into the trackers."""
+        """The one metrics channel: `{name: value}` from a step's losses into the trackers."""
         for name, value in logs.items():
             tracker = self._metric_trackers.get(name)
             if tracker is None:
@@ -376,7 +283,7 @@ class AdversarialModel(keras.Model):
     # ---------------------------------------------------------- step protocol
 
     def prepare_step(self, data, training):
-        """Unpacks a batch into a `GANStep`."""
+        """Unpacks a batch into a step object (a `GANStep`)."""
         raise NotImplementedError
 
     def sample_latent(self, step):
@@ -413,51 +320,42 @@ class AdversarialModel(keras.Model):
         network = network if network is not None else self.player_networks("discriminator")[0]
         return network(x, training=training)
 
-    def finish_loss(self, loss, step, role):
-        """Adds the tricks' cost terms and the player's layer losses; keeps the terms for the logs."""
+    def discriminator_objective(self, step):
+        """`(cost, logs)`: the discriminator's own cost on `step` and the values logged with it."""
+        raise NotImplementedError
+
+    def generator_objective(self, step):
+        """`(cost, logs)`: the generator's own cost on `step` and the values logged with it."""
+        raise NotImplementedError
+
+    def compute_discriminator_loss(self, step):
+        """`(loss, logs)`: the discriminator's objective, the tricks' terms and its layers' losses, logged."""
+        return self.finish_loss(*self.discriminator_objective(step), step, "discriminator")
+
+    def compute_generator_loss(self, step):
+        """`(loss, logs)`: the generator's objective, the tricks' terms and its layers' losses, logged."""
+        return self.finish_loss(*self.generator_objective(step), step, "generator")
+
+    def finish_loss(self, loss, logs, step, role):
+        """Adds the tricks' cost terms and the player's layer losses; returns `(loss, logs)`.
+
+        The logs hold the total under `d_loss` / `g_loss`, the model's own
+        values, each trick term (unweighted) and each trick's logged values.
+        """
         total, terms = self.trick_chain.cost(self, step, role)
-        step.extras[f"{role}_terms"] = terms
         loss = ops.cast(loss, "float32") + total
         extra = [ops.cast(x, "float32") for network in self.player_networks(role) for x in network.losses]
         if extra:
             loss = loss + ops.sum(ops.stack(extra))
-        return loss
+        out = {LOSS_NAMES[role]: loss}
+        out.update(logs)
+        out.update(terms)
+        out.update(self.trick_chain.logs(self, step, role))
+        return loss, out
 
-    def compute_discriminator_loss(self, step):
-        """The discriminator's cost on `step` (fills the step's discriminator outputs)."""
-        raise NotImplementedError
-
-    def compute_generator_loss(self, step):
-        """The generator's cost on `step`."""
-        raise NotImplementedError
-
-    def discriminator_logs(self, step, loss):
-        """What is logged with a discriminator update: `d_loss`, the tricks' terms and logs."""
-        logs = {"d_loss": loss}
-        logs.update(step.extras.get("discriminator_terms", {}))
-        logs.update(self.trick_chain.logs(self, step, "discriminator"))
-        return logs
-
-    def generator_logs(self, step, loss):
-        """What is logged with a generator update: `g_loss`, the tricks' terms and logs."""
-        logs = {"g_loss": loss}
-        logs.update(step.extras.get("generator_terms", {}))
-        logs.update(self.trick_chain.logs(self, step, "generator"))
-        return logs
-
-    def generator_update_due(self):
-        """Whether the generator updates in this step.
-
-        True when the discriminator update about to run completes a round of
-        k, and no trick's `generator_gate` holds the generator back.
-        """
-        due = ops.greater_equal(self.d_step_counter + 1, self.discriminator_steps)
-        gate = self.trick_chain.gate(self, "generator")
-        return due if gate is None else ops.logical_and(due, gate)
-
-    def discriminator_update_gate(self):
-        """None (the discriminator always updates), or the tricks' combined gate."""
-        return self.trick_chain.gate(self, "discriminator")
+    def update_gate(self, role):
+        """None (the tricks let `role` update), or the logical and of the tricks' gates."""
+        return self.trick_chain.gate(self, role)
 
     def record_step_losses(self, d_loss, g_loss):
         """Hands the step's losses to the tricks that schedule on them."""
@@ -471,8 +369,6 @@ class AdversarialModel(keras.Model):
         """Runs after each generator update: the tricks' `after_generator_update`."""
         self.trick_chain.after_update(self, "generator")
 
-    # ---------------------------------------------------------------- training
-
     def train_step(self, *args):
         """One adversarial step, by the active backend's trainer (JAX passes `(state, data)`)."""
         return get_trainer().train_step(self, *args)
@@ -480,160 +376,3 @@ class AdversarialModel(keras.Model):
     def test_step(self, *args):
         """Both players' losses and the metrics on a batch, without updates."""
         return get_trainer().test_step(self, *args)
-
-    def check_data(self, x, y=None):
-        """Checks the data before training (default: none)."""
-
-    def _check_before_run(self, method, x, y=None, kwargs=None):
-        if not self.compiled or self.d_optimizer is None:
-            raise ValueError(
-                f"Call `compile()` before `{method}()`: {type(self).__name__} needs its two "
-                "optimizers and its loss. `compile()` with no arguments uses the model's "
-                "defaults for both players and its default loss."
-            )
-        self._check_steps_supported(int(ops.convert_to_numpy(self.discriminator_steps)))
-        # Arguments, data structure, callbacks' output locations, the docstrings' rules: before any write or step.
-        validation.check_run(self, method, x, y, kwargs)
-        self.check_data(x, y)
-
-    def fit(self, x=None, y=None, stop_on_divergence=True, **kwargs):
-        """Trains the model; Keras's `fit`, plus checks and a divergence guard.
-
-        Before any step runs, checks that the model is compiled and that the
-        data fits the networks. `keras_gan.callbacks.Evaluate` callbacks are
-        moved to the front, so the metrics they write into the epoch's logs
-        reach `ModelCheckpoint`, `EarlyStopping`, `TensorBoard` and tuners.
-        With `stop_on_divergence` (default), a
-        `keras_gan.callbacks.StopOnDivergence` is added (unless `callbacks`
-        already holds one): a NaN or Inf loss stops training with a message
-        naming the step and the player, and the last good weights are restored.
-        After training, an optimizer built with `use_ema=True` leaves its
-        moving average of the weights in its player's networks, as Keras does.
-
-        Args:
-            x: The training data (see the model's docstring for its structure).
-            y: Labels or a second domain, where the model takes them.
-            stop_on_divergence: Add the divergence guard.
-            **kwargs: Keras's `fit` arguments.
-
-        Returns:
-            A `keras.callbacks.History`.
-        """
-        self._check_before_run("fit", x, y, kwargs)
-        if hasattr(x, "element_spec"):
-            kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
-        callbacks = _evaluate_first(kwargs.get("callbacks"))
-        if callbacks is not None:
-            kwargs["callbacks"] = callbacks
-        if stop_on_divergence:
-            from keras_gan.callbacks.divergence import StopOnDivergence
-
-            callbacks = list(kwargs.get("callbacks") or [])
-            if not any(isinstance(c, StopOnDivergence) for c in callbacks):
-                callbacks.append(StopOnDivergence())
-            kwargs["callbacks"] = callbacks
-        from keras_gan.callbacks.tensorboard import share_tensorboard
-
-        share_tensorboard(kwargs.get("callbacks"))  # sample grids go into the TensorBoard callback's run
-        # The step's structure (not its results) may depend on k when it is
-        # traced; backends that cannot read a variable while tracing read this.
-        self._discriminator_steps_at_fit = int(ops.convert_to_numpy(self.discriminator_steps))
-        try:
-            history = super().fit(x, y, **kwargs)
-        except BaseException:
-            if keras.backend.backend() == "jax":
-                from keras_gan.backend.jax import state
-
-                state.restore_purged(self)  # the model stays usable (and savable) after a failed step
-            raise
-        for role in PLAYERS:
-            self.optimizer_for(role).finalize_variable_values(self.player_variables(role))
-        return history
-
-    def evaluate(self, x=None, y=None, **kwargs):
-        self._check_before_run("evaluate", x, y)
-        return super().evaluate(x, y, **kwargs)
-
-    @contextlib.contextmanager
-    def averaged_weights(self, role="generator"):
-        """Swaps a player's moving-average weights in, for the `with` block.
-
-        With the player's optimizer built with `use_ema=True`, the networks
-        hold the exponential moving average of their weights inside the block.
-        Without EMA (or before the first update) the block changes nothing.
-
-        Args:
-            role: `"generator"` or `"discriminator"`.
-
-        Example:
-
-        >>> # with gan.averaged_weights("generator"):
-        >>> #     images = gan.generate(16)
-        """
-        pairs = _ema_pairs(self.optimizer_for(role), self.player_variables(role))
-        for variable, average in pairs:
-            current = ops.copy(variable.value)
-            variable.assign(average)
-            average.assign(current)
-        try:
-            yield self
-        finally:
-            for variable, average in pairs:
-                current = ops.copy(variable.value)
-                variable.assign(average)
-                average.assign(current)
-
-    # ------------------------------------------- the JAX trainer's state (JAX only)
-    # Keras's JAX trainer threads `self.optimizer`'s variables through its pure
-    # step; a GAN has two optimizers. These overrides (the only ones) put both
-    # optimizers' variables in that slot; see keras_gan/backend/jax/state.py.
-
-    def _get_jax_state(self, *args, **kwargs):
-        from keras_gan.backend.jax import state
-
-        return state.get_jax_state(self, *args, **kwargs)
-
-    def _purge_model_variables(self, *args, **kwargs):
-        from keras_gan.backend.jax import state
-
-        return state.purge(self, *args, **kwargs)
-
-    def jax_state_sync(self):
-        from keras_gan.backend.jax import state
-
-        return state.jax_state_sync(self)
-
-    def _get_state_sharding_spec(self):
-        from keras_gan.backend.jax import state
-
-        return state.get_state_sharding_spec(self)
-
-
-def _ema_pairs(optimizer, variables):
-    """(variable, moving average) pairs of an optimizer with `use_ema`, else []."""
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    if optimizer is None or not getattr(optimizer, "use_ema", False):
-        return []
-    if int(ops.convert_to_numpy(optimizer.iterations)) == 0:
-        return []
-    averages = getattr(optimizer, "_model_variables_moving_average", None) or []
-    pairs = []
-    for variable in variables:
-        index = optimizer._get_variable_index(variable)
-        if index < len(averages) and averages[index] is not None:
-            pairs.append((variable, averages[index]))
-    return pairs
-
-
-def _evaluate_first(callbacks):
-    """Callbacks that write epoch logs (`Evaluate`, `HealthMonitor`) first, so the others read them."""
-    if callbacks is None or isinstance(callbacks, keras.callbacks.CallbackList):
-        return callbacks
-    from keras_gan.callbacks.evaluate import Evaluate
-
-    def writes(callback):
-        return isinstance(callback, Evaluate) or getattr(callback, "writes_epoch_logs", False)
-
-    callbacks = list(callbacks)
-    return [c for c in callbacks if writes(c)] + [c for c in callbacks if not writes(c)]
-

@@ -142,7 +142,7 @@ class ConditionalGAN(GAN):
 
     def prepare_step(self, data, training):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return GANStep(real=x, labels=self.one_hot(y), training=training)
+        return self.step_class(real=x, labels=self.one_hot(y), training=training)
 
     def generate_batch(self, step, training):
         return self.generator([step.z, step.labels], training=training)

@@ -11,6 +11,7 @@ from keras_gan.layers.image_pool import ImagePool
 from keras_gan.models import validation
 from keras_gan.models.base import AdversarialModel
 from keras_gan.models.step import GANStep
+from keras_gan.schedules import GeneratorFirst
 
 _NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 
@@ -69,7 +70,8 @@ class CycleGAN(AdversarialModel):
         Cycle-Consistent Adversarial Networks", ICCV 2017.
     """
 
-    update_order = ("generator", "discriminator")
+    #: The paper's order: the generators update, then the discriminators on their pooled translations.
+    default_schedule = GeneratorFirst
     #: The batches `fit` takes (see `validation.check_structure`): `fit(a, b)`, `fit((a, b))` or a dataset of pairs.
     batch_structure = ("a", "b")
     batch_structure_note = "it trains on two domains, unpaired"
@@ -79,7 +81,7 @@ class CycleGAN(AdversarialModel):
 
     def __init__(self, generator_ab, generator_ba, discriminator_a, discriminator_b, *,
                  cycle_weight=10.0, identity_weight=5.0, pool_size=50, seed=None, tricks=None,
-                 discriminator_steps=1, simultaneous=False, name="cyclegan", **kwargs):
+                 schedule=None, discriminator_steps=None, simultaneous=None, name="cyclegan", **kwargs):
         networks = (generator_ab, generator_ba, discriminator_a, discriminator_b)
         for role, network in zip(_NETWORKS, networks):
             if not isinstance(network, keras.layers.Layer):
@@ -89,20 +91,8 @@ class CycleGAN(AdversarialModel):
         for key, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if not isinstance(value, numbers.Real) or value < 0:
                 raise ValueError(f"`{key}` must be a number >= 0. Received: {value!r}.")
-        if discriminator_steps != 1 or simultaneous:
-            raise ValueError(
-                "CycleGAN updates its generators, then its discriminators, once per step: it takes "
-                f"neither discriminator_steps={discriminator_steps!r} nor simultaneous={simultaneous!r}."
-            )
-        super().__init__(tricks=tricks, name=name, **kwargs)
-        for trick in self.tricks:
-            if trick.needs_single_discriminator:
-                raise ValueError(
-                    f"{type(trick).__name__} needs a model with one discriminator judging single samples; "
-                    "CycleGAN has two discriminators. Tricks that act on the players' weights or the "
-                    "discriminators' inputs (WeightClipping, HistoricalAveraging, OrthogonalRegularization, "
-                    "InstanceNoise, Packing, TrainLosingPlayer) work with it."
-                )
+        super().__init__(schedule=schedule, discriminator_steps=discriminator_steps, simultaneous=simultaneous,
+                         tricks=tricks, name=name, **kwargs)
         self.generator_ab, self.generator_ba = generator_ab, generator_ba
         self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.cycle_weight = float(cycle_weight)
@@ -175,8 +165,6 @@ class CycleGAN(AdversarialModel):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("discriminator_steps", None)
-        config.pop("simultaneous", None)
         config.update({"cycle_weight": self.cycle_weight, "identity_weight": self.identity_weight,
                        "pool_size": self.pool_size, "seed": self.seed})
         return config
@@ -188,13 +176,6 @@ class CycleGAN(AdversarialModel):
 
     def log_names(self):
         return self.all_log_names()
-
-    def generator_logs(self, step, loss):
-        """`g_loss` (the generators' total), `cycle_loss` and `identity_loss`, and the tricks' values."""
-        logs = super().generator_logs(step, loss)
-        logs["cycle_loss"] = step.extras["cycle_loss"]
-        logs["identity_loss"] = step.extras["identity_loss"]
-        return logs
 
     # ------------------------------------------------------------------- hooks
 
@@ -214,8 +195,8 @@ class CycleGAN(AdversarialModel):
         a, b = step.real
         return self.generator_ba(b, training=training), self.generator_ab(a, training=training)
 
-    def compute_generator_loss(self, step):
-        """Adversarial costs of both translations, cycle consistency and identity."""
+    def generator_objective(self, step):
+        """Adversarial costs of both translations, cycle consistency and identity (logged unweighted)."""
         a, b = step.real
         fake_a, fake_b = step.fake
         training = step.training
@@ -235,11 +216,9 @@ class CycleGAN(AdversarialModel):
                 self.generator_ab(b, training=training), b
             )
             total = total + self.identity_weight * identity
-        step.extras["cycle_loss"] = cycle
-        step.extras["identity_loss"] = identity
-        return self.finish_loss(total, step, "generator")
+        return total, {"cycle_loss": cycle, "identity_loss": identity}
 
-    def compute_discriminator_loss(self, step):
+    def discriminator_objective(self, step):
         """Both discriminators' costs, each halved, on real images and pooled translations."""
         a, b = step.real
         fake_a, fake_b = step.fake
@@ -252,7 +231,7 @@ class CycleGAN(AdversarialModel):
                 ops.cast(self.discriminate(real, step, training, role="real", network=network), "float32"),
                 ops.cast(self.discriminate(pooled, step, training, role="fake", network=network), "float32"),
             ))
-        return self.finish_loss(0.5 * (losses[0] + losses[1]), step, "discriminator")
+        return 0.5 * (losses[0] + losses[1]), {}
 
     def check_data(self, x, y=None):
         """Two domains of images shaped as the networks take them."""

@@ -48,11 +48,16 @@ class GAN(AdversarialModel):
         latent_dim: Length of a latent vector.
         latent_distribution: `"normal"` (standard normal, the default) or
             `"uniform"` (uniform on [-1, 1], as in the cs231n notebook).
+        schedule: The order of the players' updates, a
+            `keras_gan.schedules.UpdateSchedule`: `Alternating(k)` (default),
+            `Simultaneous(k)` or `GeneratorFirst(k)`.
         discriminator_steps: Discriminator updates per generator update (the
-            k of Algorithm 1). Each discriminator update uses a fresh batch of
-            real data. Stored in a Keras variable (`gan.discriminator_steps`),
-            so a callback can change it during training without retracing.
-        simultaneous: Compute both players' gradients from one forward pass.
+            k of Algorithm 1; 1 by default). Each discriminator update uses a
+            fresh batch of real data. Stored in a Keras variable of the
+            schedule (`gan.discriminator_steps`), so a callback can change it
+            during training without retracing.
+        simultaneous: Compute both players' gradients from one forward pass
+            (shorthand for `schedule=Simultaneous(discriminator_steps)`).
         tricks: A list of `keras_gan.tricks.Trick` (gradient penalty, weight
             clipping, ...) that add terms to the players' costs or act after
             updates. Each term is logged under its own name.
@@ -83,8 +88,9 @@ class GAN(AdversarialModel):
         latent_dim,
         *,
         latent_distribution="normal",
-        discriminator_steps=1,
-        simultaneous=False,
+        schedule=None,
+        discriminator_steps=None,
+        simultaneous=None,
         tricks=None,
         seed=None,
         name="gan",
@@ -104,9 +110,8 @@ class GAN(AdversarialModel):
                 f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
                 f"Received: latent_distribution={latent_distribution!r}."
             )
-        super().__init__(
-            discriminator_steps=discriminator_steps, simultaneous=simultaneous, tricks=tricks, name=name, **kwargs
-        )
+        super().__init__(schedule=schedule, discriminator_steps=discriminator_steps, simultaneous=simultaneous,
+                         tricks=tricks, name=name, **kwargs)
         self.latent_dim = latent_dim
         self.latent_distribution = latent_distribution
         self.generator = generator
@@ -207,24 +212,23 @@ class GAN(AdversarialModel):
         """Names a subclass logs beyond the losses, the discriminator's statistics and the tricks."""
         return ()
 
-    def discriminator_logs(self, step, loss):
-        """`d_loss`, `p_real`/`p_fake` (or `critic_gap`), and the tricks' terms and logs."""
-        logs = super().discriminator_logs(step, loss)
+    def discriminator_statistics(self, step):
+        """`p_real` and `p_fake` (or `critic_gap`, for critic objectives) of the step's logits."""
         real = ops.cast(ops.reshape(step.real_logits, (-1,)), "float32")
         fake = ops.cast(ops.reshape(step.fake_logits, (-1,)), "float32")
         if self.loss_fn.probabilistic:
-            logs["p_real"] = ops.mean(ops.sigmoid(real))
-            logs["p_fake"] = ops.mean(ops.sigmoid(fake))
-        else:
-            logs["critic_gap"] = ops.mean(real) - ops.mean(fake)
-        return logs
+            return {"p_real": ops.mean(ops.sigmoid(real)), "p_fake": ops.mean(ops.sigmoid(fake))}
+        return {"critic_gap": ops.mean(real) - ops.mean(fake)}
 
     # ------------------------------------------------------------------- hooks
+
+    #: The step object this model's hooks fill in (a subclass adds the fields its hooks share).
+    step_class = GANStep
 
     def prepare_step(self, data, training):
         """Unpacks a batch (`x`, `(x,)`, `(x, y)` or `(x, y, w)`) into a `GANStep`."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return GANStep(real=x, labels=y, training=training)
+        return self.step_class(real=x, labels=y, training=training)
 
     def sample_latent(self, step):
         """Draws one latent vector per real sample in `step`."""
@@ -259,17 +263,17 @@ class GAN(AdversarialModel):
         """Runs the generator on `step.z` (conditional models add the labels)."""
         return self.generator(step.z, training=training)
 
-    def compute_discriminator_loss(self, step):
-        """The discriminator's cost: the objective, the tricks' terms and its own losses."""
+    def discriminator_objective(self, step):
+        """The objective's discriminator cost on real and generated logits, with `discriminator_statistics`."""
         step.real_logits = self.discriminate(step.real, step, training=step.training, role="real")
         step.fake_logits = self.discriminate(step.fake, step, training=step.training, role="fake")
         loss = self.loss_fn.discriminator_loss(
             ops.cast(step.real_logits, "float32"), ops.cast(step.fake_logits, "float32")
         )
-        return self.finish_loss(loss, step, "discriminator")
+        return loss, self.discriminator_statistics(step)
 
-    def compute_generator_loss(self, step):
-        """The generator's cost: the objective, the tricks' terms and its own losses.
+    def generator_objective(self, step):
+        """The objective's generator cost on the generated logits (through the tricks' `generator_logits`).
 
         Reuses `step.fake_logits` when the step already holds them (simultaneous
         updates, evaluation); otherwise runs the discriminator on `step.fake`.
@@ -277,11 +281,9 @@ class GAN(AdversarialModel):
         if step.fake_logits is None:
             step.fake_logits = self.discriminate(step.fake, step, training=step.training, role="fake")
         if self.trick_chain.replaces_generator_objective:
-            loss = ops.zeros((), "float32")
-        else:
-            logits = self.trick_chain.generator_logits(self, ops.cast(step.fake_logits, "float32"), step)
-            loss = self.loss_fn.generator_loss(logits)
-        return self.finish_loss(loss, step, "generator")
+            return ops.zeros((), "float32"), {}
+        logits = self.trick_chain.generator_logits(self, ops.cast(step.fake_logits, "float32"), step)
+        return self.loss_fn.generator_loss(logits), {}
 
     # ---------------------------------------------------------------- training
 

@@ -1,6 +1,8 @@
 """`InfoGAN`: latent codes that the discriminator's Q head must recover."""
 
+import dataclasses
 import numbers
+from typing import Any
 
 import keras
 import numpy as np
@@ -10,6 +12,18 @@ from keras_gan.backend import stateless_latent
 from keras_gan.errors import GANConfigurationError
 from keras_gan.losses.mutual_information import MutualInformationLoss
 from keras_gan.models.gan import GAN
+from keras_gan.models.step import GANStep
+
+
+@dataclasses.dataclass
+class InfoGANStep(GANStep):
+    """A `GANStep` that also carries Q's output on the generated batch.
+
+    Attributes:
+        q_fake: The Q head's output on `fake` (set when the discriminator judges it).
+    """
+
+    q_fake: Any = None
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -233,30 +247,26 @@ class InfoGAN(GAN):
                 + (" and one log std per continuous code." if self.info_loss.learn_std else ".")
             )
         if role == "fake":
-            step.extras["q_fake"] = q
+            step.q_fake = q
         return logits
+
+    step_class = InfoGANStep
 
     def _info_term(self, step):
         codes = self.codes_of(step.z)
-        q = step.extras["q_fake"]
-        return codes, q, ops.mean(self.info_loss.call(codes, q))
+        return codes, ops.mean(self.info_loss.call(codes, step.q_fake))
 
-    def compute_discriminator_loss(self, step):
-        loss = super().compute_discriminator_loss(step)
-        _, _, info = self._info_term(step)
-        return loss + self.info_weight * info
+    def discriminator_objective(self, step):
+        """The GAN's cost plus `info_weight` times the information term (it trains Q and the shared body)."""
+        loss, logs = super().discriminator_objective(step)
+        _, info = self._info_term(step)
+        return loss + self.info_weight * info, logs
 
-    def compute_generator_loss(self, step):
-        loss = super().compute_generator_loss(step)
-        codes, q, info = self._info_term(step)
-        step.extras["info_loss"] = info
+    def generator_objective(self, step):
+        """The GAN's cost plus `info_weight` times the information term; logs `info_loss`, `categorical_mi`."""
+        loss, logs = super().generator_objective(step)
+        codes, info = self._info_term(step)
+        logs = dict(logs, info_loss=info)
         if self.categorical:
-            step.extras["categorical_mi"] = self.info_loss.categorical_mutual_information(codes, q)
-        return loss + self.info_weight * info
-
-    def generator_logs(self, step, loss):
-        """Also `info_loss` and `categorical_mi`."""
-        logs = super().generator_logs(step, loss)
-        for name in self.extra_log_names():
-            logs[name] = step.extras[name]
-        return logs
+            logs["categorical_mi"] = self.info_loss.categorical_mutual_information(codes, step.q_fake)
+        return loss + self.info_weight * info, logs

@@ -1,6 +1,8 @@
 """`SemiSupervisedGAN`: a K+1-way discriminator that doubles as a classifier."""
 
+import dataclasses
 import numbers
+from typing import Any
 
 import keras
 import numpy as np
@@ -9,6 +11,21 @@ from keras import ops
 from keras_gan.errors import GANConfigurationError
 from keras_gan.models.gan import GAN
 from keras_gan.models.step import GANStep
+
+
+@dataclasses.dataclass
+class SemiSupervisedStep(GANStep):
+    """A `GANStep` with the labelled batch and the discriminator's features.
+
+    Attributes:
+        labelled: `(x_labelled, y_labelled)`, or None.
+        features_real: The discriminator's features of `real`.
+        features_fake: The discriminator's features of `fake`.
+    """
+
+    labelled: Any = None
+    features_real: Any = None
+    features_fake: Any = None
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -143,15 +160,15 @@ class SemiSupervisedGAN(GAN):
 
     # ------------------------------------------------------------------ hooks
 
+    step_class = SemiSupervisedStep
+
     def prepare_step(self, data, training):
         if isinstance(data, (tuple, list)) and len(data) == 2 and isinstance(data[1], (tuple, list)):
             real, labelled = data
         else:
             real, labelled = data, None
-        step = GANStep(real=real, training=training)
-        if labelled is not None:
-            step.extras["labelled"] = tuple(labelled)
-        return step
+        return SemiSupervisedStep(real=real, labelled=None if labelled is None else tuple(labelled),
+                                  training=training)
 
     def _outputs(self, x, training):
         outputs = self.discriminator(x, training=training)
@@ -171,45 +188,35 @@ class SemiSupervisedGAN(GAN):
 
     def call_discriminator(self, x, step, training, role, network):
         logits, features = self._outputs(x, training)
-        step.extras[f"features_{role}"] = features
+        if role in ("real", "fake") and isinstance(step, SemiSupervisedStep):
+            setattr(step, f"features_{role}", features)
         # log D(x) / (1 - D(x)) = log Z(x): the real-vs-generated logit.
         return ops.logsumexp(logits, axis=-1, keepdims=True)
 
-    def compute_discriminator_loss(self, step):
-        loss = super().compute_discriminator_loss(step)
-        labelled = step.extras.get("labelled")
-        if labelled is None:
-            return loss
-        x_l, y_l = labelled
+    def discriminator_objective(self, step):
+        """The GAN cost on `D = sigmoid(logsumexp(l))`, plus the labelled cross-entropy where the step has labels."""
+        loss, logs = super().discriminator_objective(step)
+        if step.labelled is None:
+            return loss, logs
+        x_l, y_l = step.labelled
         logits, _ = self._outputs(x_l, step.training)
         y_l = ops.cast(ops.reshape(y_l, (-1,)), "int32")
         supervised = ops.mean(
             keras.losses.sparse_categorical_crossentropy(y_l, logits, from_logits=True)
         )
-        step.extras["supervised_loss"] = supervised
-        step.extras["labelled_accuracy"] = ops.mean(
-            ops.cast(ops.equal(ops.cast(ops.argmax(logits, axis=-1), "int32"), y_l), "float32")
-        )
-        return loss + self.supervised_weight * supervised
+        accuracy = ops.mean(ops.cast(ops.equal(ops.cast(ops.argmax(logits, axis=-1), "int32"), y_l), "float32"))
+        logs = dict(logs, supervised_loss=supervised, labelled_accuracy=accuracy)
+        return loss + self.supervised_weight * supervised, logs
 
-    def compute_generator_loss(self, step):
+    def generator_objective(self, step):
         """Feature matching on the discriminator's features of the real and generated batches."""
-        if "features_real" not in step.extras:
+        if step.features_real is None:
             self.discriminate(step.real, step, training=step.training, role="real")
         if step.fake_logits is None:
             step.fake_logits = self.discriminate(step.fake, step, training=step.training, role="fake")
-        real = ops.stop_gradient(ops.mean(step.extras["features_real"], axis=0))
-        fake = ops.mean(step.extras["features_fake"], axis=0)
-        loss = ops.mean(ops.square(real - fake))
-        return self.finish_loss(loss, step, "generator")
-
-    def discriminator_logs(self, step, loss):
-        """Also `supervised_loss` and `labelled_accuracy`, on batches with labelled data."""
-        logs = super().discriminator_logs(step, loss)
-        for name in self.extra_log_names():
-            if name in step.extras:
-                logs[name] = step.extras[name]
-        return logs
+        real = ops.stop_gradient(ops.mean(step.features_real, axis=0))
+        fake = ops.mean(step.features_fake, axis=0)
+        return ops.mean(ops.square(real - fake)), {}
 
     # -------------------------------------------------------------- classifier
 

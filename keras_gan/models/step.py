@@ -20,7 +20,9 @@ class GANStep:
         real_logits: Discriminator outputs on `real`.
         fake_logits: Discriminator outputs on `fake`.
         training: Whether this is a training step.
-        extras: Free-form room for what subclasses and tricks compute.
+
+    A model whose hooks share more declares a subclass with typed fields
+    (`InfoGANStep`, `SemiSupervisedStep`) as its `step_class`.
 
     Example:
 
@@ -36,9 +38,7 @@ class GANStep:
     real_logits: Any = None
     fake_logits: Any = None
     training: bool = True
-    extras: dict = dataclasses.field(default_factory=dict)
 
     def replace(self, **changes):
-        """Returns a copy with some fields changed (`extras` is copied, not shared)."""
-        changes.setdefault("extras", dict(self.extras))
+        """Returns a copy with some fields changed."""
         return dataclasses.replace(self, **changes)

@@ -6,6 +6,11 @@ from keras_gan.models.gan import GAN
 from keras_gan.tricks import GradientPenalty, WeightClipping
 
 
+def _paper_steps(steps, kwargs):
+    """The paper's 5 critic updates per generator update, unless k or a schedule is given."""
+    return 5 if steps is None and kwargs.get("schedule") is None else steps
+
+
 def _has(tricks, kind):
     return any(isinstance(trick, kind) for trick in tricks)
 
@@ -28,7 +33,8 @@ class WGAN(GAN):
         discriminator: The critic: samples -> one unbounded score each.
         latent_dim: Length of a latent vector.
         clip_value: The clipping bound c (0.01 in the paper).
-        discriminator_steps: Critic updates per generator update (5).
+        discriminator_steps: Critic updates per generator update (5, unless a
+            `schedule` is given).
         **kwargs: Passed to `GAN` (`tricks`, `seed`, ...).
 
     Example:
@@ -54,7 +60,7 @@ class WGAN(GAN):
         latent_dim,
         *,
         clip_value=0.01,
-        discriminator_steps=5,
+        discriminator_steps=None,
         tricks=None,
         name="wgan",
         **kwargs,
@@ -66,7 +72,7 @@ class WGAN(GAN):
             generator,
             discriminator,
             latent_dim,
-            discriminator_steps=discriminator_steps,
+            discriminator_steps=_paper_steps(discriminator_steps, kwargs),
             tricks=tricks,
             name=name,
             **kwargs,
@@ -105,7 +111,8 @@ class WGANGP(GAN):
         discriminator: The critic: samples -> one unbounded score each.
         latent_dim: Length of a latent vector.
         penalty_weight: Lambda (10).
-        discriminator_steps: Critic updates per generator update (5).
+        discriminator_steps: Critic updates per generator update (5, unless a
+            `schedule` is given).
         **kwargs: Passed to `GAN`.
 
     Example:
@@ -129,7 +136,7 @@ class WGANGP(GAN):
         latent_dim,
         *,
         penalty_weight=10.0,
-        discriminator_steps=5,
+        discriminator_steps=None,
         tricks=None,
         name="wgan_gp",
         **kwargs,
@@ -141,7 +148,7 @@ class WGANGP(GAN):
             generator,
             discriminator,
             latent_dim,
-            discriminator_steps=discriminator_steps,
+            discriminator_steps=_paper_steps(discriminator_steps, kwargs),
             tricks=tricks,
             name=name,
             **kwargs,

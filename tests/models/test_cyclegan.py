@@ -47,8 +47,7 @@ def test_generator_cost_is_adversarial_plus_weighted_cycle_and_identity(domains)
     a, b = (tf.constant(d[:4]) for d in domains)
     step = gan.prepare_step((a, b), training=False)
     step.fake = gan.generate_batch(step, training=False)
-    total = gan.compute_generator_loss(step)
-    parts = gan.generator_logs(step, total)
+    total, parts = gan.compute_generator_loss(step)
     G, F, DA, DB = gan.generator_ab, gan.generator_ba, gan.discriminator_a, gan.discriminator_b
 
     def l1(x, y):

@@ -183,4 +183,6 @@ def test_layer_regularization_losses_join_their_players_cost(tiny_data):
     step.real_logits = gan.discriminate(step.real, step, training=False)
     step.fake_logits = gan.discriminate(step.fake, step, training=False)
     expected = float(plain.discriminator_loss(step.real_logits, step.fake_logits)) + float(d.losses[0])
-    assert float(gan.compute_discriminator_loss(step)) == pytest.approx(expected, rel=1e-5)
+    loss, logs = gan.compute_discriminator_loss(step)
+    assert float(loss) == pytest.approx(expected, rel=1e-5)
+    assert float(logs["d_loss"]) == pytest.approx(expected, rel=1e-5)

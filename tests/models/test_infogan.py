@@ -68,17 +68,28 @@ def test_traversal_grid_has_one_row_per_category_and_sweeps_the_code():
 
 
 def test_both_players_minimize_the_information_term(data):
-    """The MI term's gradient reaches G's weights and the Q head's, not only through D's objective."""
+    """Each player's cost is its GAN cost plus info_weight times the MI term, whose gradient reaches G and Q."""
     gan = make_infogan()
     gan.compile()
-    step = keras_gan.models.GANStep(real=keras.ops.convert_to_tensor(data[:8]))
+    step = gan.prepare_step(keras.ops.convert_to_tensor(data[:8]), training=False)
     step.z = gan.sample_latent(step)
+    step.fake = gan.generate_batch(step, training=False)
+    costs = {}
+    for weight in (0.0, 2.5):
+        gan.info_weight = weight
+        d_loss, _ = gan.compute_discriminator_loss(step.replace())
+        g_loss, g_logs = gan.compute_generator_loss(step.replace())
+        costs[weight] = (float(d_loss), float(g_loss), float(g_logs["info_loss"]))
+    info = costs[2.5][2]
+    assert info > 0.1 and costs[0.0][2] == pytest.approx(info, rel=1e-6)
+    assert costs[2.5][0] - costs[0.0][0] == pytest.approx(2.5 * info, rel=1e-4)  # the discriminator's (and Q's)
+    assert costs[2.5][1] - costs[0.0][1] == pytest.approx(2.5 * info, rel=1e-4)  # the generator's
     import tensorflow as tf
 
     with tf.GradientTape(persistent=True) as tape:
         step.fake = gan.generate_batch(step, training=True)
         gan.discriminate(step.fake, step, training=True, role="fake")
-        _, _, info = gan._info_term(step)
+        _, info = gan._info_term(step)
     q_head = gan.discriminator.layers[-1].kernel
     assert float(tf.norm(tape.gradient(info, q_head))) > 0
     assert float(tf.norm(tape.gradient(info, gan.generator.trainable_variables[0]))) > 0

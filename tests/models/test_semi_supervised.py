@@ -8,6 +8,7 @@ import tensorflow as tf
 import keras_gan
 from keras_gan.errors import GANConfigurationError
 from keras_gan.models import GANStep
+from keras_gan.models.semi_supervised import SemiSupervisedStep
 
 SHAPE = (4, 4, 1)
 K = 3
@@ -48,11 +49,12 @@ def test_real_probability_is_z_over_z_plus_one():
 def test_discriminator_cost_is_unsupervised_plus_supervised(data):
     gan = make_ssgan()
     x, x_l, y_l = data
-    step = GANStep(real=tf.constant(x[:8]), fake=tf.constant(-x[8:16]), training=False)
-    step.extras["labelled"] = (tf.constant(x_l), tf.constant(y_l))
+    step = SemiSupervisedStep(real=tf.constant(x[:8]), fake=tf.constant(-x[8:16]), training=False,
+                              labelled=(tf.constant(x_l), tf.constant(y_l)))
     step.real_logits = gan.discriminate(step.real, step, training=False, role="real")
     step.fake_logits = gan.discriminate(step.fake, step, training=False, role="fake")
-    cost = float(gan.compute_discriminator_loss(step))
+    cost, logs = gan.compute_discriminator_loss(step)
+    cost = float(cost)
     lse_real = np.log(np.exp(np.asarray(gan.discriminator(step.real)[0])).sum(1))
     lse_fake = np.log(np.exp(np.asarray(gan.discriminator(step.fake)[0])).sum(1))
     unsupervised = np.mean(_softplus(-lse_real)) + np.mean(_softplus(lse_fake))  # -log D(x) - log(1 - D(G(z)))
@@ -65,12 +67,12 @@ def test_discriminator_cost_is_unsupervised_plus_supervised(data):
 def test_generator_cost_is_feature_matching(data):
     gan = make_ssgan()
     x, _, _ = data
-    step = GANStep(real=tf.constant(x[:8]), fake=tf.constant(-x[8:16]), training=False)
+    step = SemiSupervisedStep(real=tf.constant(x[:8]), fake=tf.constant(-x[8:16]), training=False)
     gan.discriminate(step.real, step, training=False, role="real")
     gan.discriminate(step.fake, step, training=False, role="fake")
     f_real = np.asarray(gan.discriminator(step.real)[1]).mean(0)
     f_fake = np.asarray(gan.discriminator(step.fake)[1]).mean(0)
-    np.testing.assert_allclose(float(gan.compute_generator_loss(step)), np.mean((f_real - f_fake) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(float(gan.compute_generator_loss(step)[0]), np.mean((f_real - f_fake) ** 2), rtol=1e-5)
 
 
 def test_training_logs_and_classifies(data):

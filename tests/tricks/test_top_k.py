@@ -95,7 +95,7 @@ def test_packed_batches_select_whole_packs():
     gan.compile()
     fake = tf.Variable(np.array([1.0, 2.0, -1.0, -3.0, 0.5, 4.0, 0.0, -0.5], "float32").reshape(8, 1, 1, 1))
     with tf.GradientTape() as tape:
-        loss = gan.compute_generator_loss(GANStep(real=None, fake=fake, training=True))
+        loss, _ = gan.compute_generator_loss(GANStep(real=None, fake=fake, training=True))
     gradient = tape.gradient(loss, fake).numpy().ravel()
     # Packs (1, 2) -> 3, (-1, -3) -> -4, (0.5, 4) -> 4.5, (0, -0.5) -> -0.5: the best two are packs 0 and 2.
     assert np.all(gradient[[0, 1, 4, 5]] != 0) and np.all(gradient[[2, 3, 6, 7]] == 0), gradient
