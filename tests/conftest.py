@@ -1,6 +1,11 @@
-"""Shared fixtures: TensorFlow imported once, quiet, tiny networks."""
+"""Shared fixtures: TensorFlow imported once, quiet, tiny networks; the matrix's background run."""
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -76,3 +81,64 @@ def tiny_data():
     rng = np.random.default_rng(0)
     return rng.uniform(-1, 1, size=(64,) + SAMPLE_SHAPE).astype("float32")
 
+
+
+# ------------------------------------------------ the model x trick x backend matrix, in the background
+
+_MATRIX = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Moves the matrix's tests last and starts their backends' background run (`tests/matrix_runner.py`)."""
+    matrix = [item for item in items if item.get_closest_marker("matrix")]
+    if not matrix:
+        return
+    items[:] = [item for item in items if not item.get_closest_marker("matrix")] + matrix
+    backends = []
+    for item in matrix:
+        backend = item.callspec.params["backend"]
+        if backend not in backends:
+            backends.append(backend)
+    out = tempfile.mkdtemp(prefix="keras_gan_matrix_")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    process = subprocess.Popen([sys.executable, "-m", "tests.matrix_runner", out, *backends], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    _MATRIX.update(out=out, process=process)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    process = _MATRIX.get("process")
+    if process is not None and process.poll() is None:
+        import signal
+
+        os.killpg(process.pid, signal.SIGTERM)  # the runner and its backend's process
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def matrix_records():
+    """`records(backend)`: waits for that backend's matrix run and returns its records (skips if not installed)."""
+    cache = {}
+
+    def records(backend):
+        if backend in cache:
+            return cache[backend]
+        if not _MATRIX:
+            pytest.skip("the matrix's background run was not started (no matrix test collected)")
+        path = os.path.join(_MATRIX["out"], f"matrix_{backend}")
+        deadline = time.monotonic() + 2400
+        while time.monotonic() < deadline:
+            if os.path.exists(path + ".json"):
+                with open(path + ".json") as f:
+                    cache[backend] = json.load(f)
+                return cache[backend]
+            if os.path.exists(path + ".skipped"):
+                pytest.skip(open(path + ".skipped").read())
+            if os.path.exists(path + ".failed"):
+                pytest.fail(f"the {backend} matrix run failed:\n{open(path + '.failed').read()}")
+            if _MATRIX["process"].poll() is not None and not os.path.exists(path + ".json"):
+                pytest.fail(f"the matrix runner ended without {backend}'s records")
+            time.sleep(1.0)
+        pytest.fail(f"the {backend} matrix run took more than 40 minutes")
+
+    return records

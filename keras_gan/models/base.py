@@ -238,9 +238,9 @@ class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
         names = list(self.log_names()) + list(self.trick_chain.log_names)
         self._metric_trackers = {name: self._all_trackers[name] for name in names}
         try:
+            validation.check_requirements(self, "compile")  # the rules their owners declare, before any call
             self.build()
             self.check_networks()
-            validation.check_requirements(self, "compile")  # the rules their owners declare
         except Exception:
             self.d_optimizer = self.g_optimizer = None  # a refused compile leaves the model uncompiled
             raise

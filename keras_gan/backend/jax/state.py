@@ -53,7 +53,7 @@ def get_jax_state(
 
     state = tuple([value_of(v) for v in group] for group in groups)
     if purge_model_variables:
-        # Kept until the step returns: a step that raises (while tracing, say) would
+        # Kept until `jax_state_sync` writes the state back: a step that raises (while tracing, say) would
         # otherwise leave the variables without values (`restore_purged`).
         saved = [(v, v.value) for group in groups for v in group]
         object.__setattr__(model, "_jax_values_before_step", saved)  # untracked: not model state
@@ -94,6 +94,9 @@ def jax_state_sync(model):
             for variable, value in zip(variables, values):
                 variable.assign(value)
     model._jax_state_synced = True
+    # The variables hold their values again: the copies kept for `restore_purged`
+    # (a second copy of every weight) are not needed past this point.
+    object.__setattr__(model, "_jax_values_before_step", None)
 
 
 def get_state_sharding_spec(model):

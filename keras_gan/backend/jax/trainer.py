@@ -25,16 +25,23 @@ from keras import ops
 
 from keras_gan.backend import algorithm
 
-# The scopes this trainer opened, innermost last, and the variables they map.
+# The scopes the running step opened, innermost last, each with the step's
+# `{id(variable): variable}`: empty between steps, so no variable (nor model)
+# outlives its step here.
 _SCOPES = []
-_VARIABLES = {}
 
 
 @contextlib.contextmanager
-def _scope(mapping):
-    """A `keras.StatelessScope` over `{id(variable): value}` (every variable of the step)."""
-    with keras.StatelessScope([(_VARIABLES[key], value) for key, value in mapping.items()]) as scope:
-        _SCOPES.append(scope)
+def _scope(mapping, variables=None):
+    """A `keras.StatelessScope` over `{id(variable): value}` (every variable of the step).
+
+    `variables` (`{id(variable): variable}`) is given by the step's outermost
+    scope; a nested scope uses the one of the scope it is opened in.
+    """
+    if variables is None:
+        variables = _SCOPES[-1][1]
+    with keras.StatelessScope([(variables[key], value) for key, value in mapping.items()]) as scope:
+        _SCOPES.append((scope, variables))
         try:
             yield scope
         finally:
@@ -42,7 +49,7 @@ def _scope(mapping):
 
 
 def _current():
-    return _SCOPES[-1].state_mapping
+    return _SCOPES[-1][0].state_mapping
 
 
 def _read(scope, keys):
@@ -95,7 +102,7 @@ def cond(pred, true_fn, false_fn=None):
         return run
 
     pred = ops.convert_to_tensor(pred, "bool")
-    values = jax.lax.cond(pred, branch(true_fn), branch(false_fn), _read(_SCOPES[-1], keys))
+    values = jax.lax.cond(pred, branch(true_fn), branch(false_fn), _read(_SCOPES[-1][0], keys))
     _current().update(zip(keys, values))
 
 
@@ -158,12 +165,12 @@ def _run(model, state, fn):
     groups = state_variables(model)
     if len(state) == 3:  # evaluation: (trainable, non_trainable, metrics)
         groups = [groups[0], groups[1], groups[3]]
-    mapping = {}
+    mapping, variables = {}, {}
     for group, values in zip(groups, state):
         for variable, value in zip(group, values):
-            _VARIABLES[id(variable)] = variable
+            variables[id(variable)] = variable
             mapping[id(variable)] = value
-    with _scope(mapping) as scope:
+    with _scope(mapping, variables) as scope:
         result = fn()
         new_state = tuple([scope.state_mapping[id(v)] for v in group] for group in groups)
     return result, new_state

@@ -1,0 +1,323 @@
+"""The test harness every model, trick and schedule goes through, in keras-hub's `TestCase` style.
+
+- `run_model_test(model, trick)`: builds the model (with the trick), fits a
+  few steps under `DiscriminatorSteps(K)` and checks each optimizer's
+  iteration count against what the schedule says; or, when the pair is
+  refused, checks that the refusal came at construction or `compile` (before
+  any step) and names the model, the trick, a reason and what to use instead.
+- `run_saving_test(model, trick)`: the model `run_model_test` saved after
+  its first epoch, loaded and fit on, ends with the weights (every variable:
+  networks, optimizers, schedule, tricks) of the run that never stopped.
+- `run_trick_test(trick)`: one trick on every model (`run_model_test` and
+  `run_saving_test` for each).
+
+`MODELS` and `TRICKS` name every public model and trick (a test checks that
+against `keras_gan.models.__all__` / `keras_gan.tricks.__all__`, so a new one
+joins the matrix or fails that test). Each entry is a small factory of tiny
+networks. The backends: `tests/test_matrix.py` runs the matrix on
+TensorFlow in-process and on JAX and PyTorch in one subprocess each
+(`python -m tests.harness OUT`), which writes one JSON record per pair.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_gan  # noqa: E402
+from keras_gan import tricks as T  # noqa: E402
+
+SHAPE = (4, 4, 1)
+LATENT = 3
+BATCH = 4
+N = 16  # samples: 4 steps an epoch
+K = 2  # DiscriminatorSteps(K) in every run
+EPOCHS = 2
+TOLERANCE = 1e-5
+RUN_EAGERLY = os.environ.get("KERAS_GAN_MATRIX_EAGER", "0") == "1"
+
+
+# ------------------------------------------------------------------ tiny networks
+
+
+def _generator(latent=LATENT, shape=SHAPE, name="g"):
+    return keras.Sequential([keras.Input((latent,)), keras.layers.Dense(8, activation="relu"),
+                             keras.layers.Dense(int(np.prod(shape)), activation="tanh"),
+                             keras.layers.Reshape(shape)], name=name)
+
+
+def _discriminator(shape=SHAPE, name="d"):
+    return keras.Sequential([keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(8),
+                             keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)], name=name)
+
+
+def _packed(shape, m):
+    """The shape a discriminator takes under `Packing(m)`: m samples along the last axis."""
+    return tuple(shape[:-1]) + (shape[-1] * m,)
+
+
+def _two_headed(second, shape=SHAPE):
+    """A discriminator returning `[logits, second]` (InfoGAN's Q, the semi-supervised features)."""
+    x = keras.Input(shape)
+    body = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(8)(keras.layers.Flatten()(x)))
+    return keras.Model(x, second(body))
+
+
+def _images(seed=0, n=N, shape=SHAPE):
+    return np.random.default_rng(seed).uniform(-0.9, 0.9, (n,) + shape).astype("float32")
+
+
+def _gan(cls):
+    def make(tricks, seed, m=1):
+        model = cls(_generator(), _discriminator(_packed(SHAPE, m)), LATENT, tricks=tricks, seed=seed)
+        return model, (_images(),), {}
+    return make
+
+
+def _dcgan(tricks, seed, m=1):
+    from keras_gan.networks import dcgan_discriminator
+
+    model = keras_gan.models.DCGAN(image_shape=(8, 8, 1), latent_dim=LATENT, width=2, tricks=tricks, seed=seed,
+                                   discriminator=dcgan_discriminator((8, 8, m), width=2))
+    return model, (_images(shape=(8, 8, 1)),), {}
+
+
+def _conditional(tricks, seed, m=1):
+    from keras_gan.networks import conditional as nets
+
+    model = keras_gan.models.ConditionalGAN(nets.conditional_mlp_generator(LATENT, 3, SHAPE, hidden=8),
+                                            nets.conditional_mlp_discriminator(_packed(SHAPE, m), 3, hidden=8),
+                                            LATENT, 3, tricks=tricks, seed=seed)
+    return model, (_images(), np.arange(N) % 3), {}
+
+
+def _infogan(tricks, seed, m=1):
+    d = _two_headed(lambda body: [keras.layers.Dense(1)(body), keras.layers.Dense(3 + 1)(body)], _packed(SHAPE, m))
+    model = keras_gan.models.InfoGAN(_generator(latent=2 + 3 + 1), d, noise_dim=2, categorical=(3,), continuous=1,
+                                     tricks=tricks, seed=seed)
+    return model, (_images(),), {}
+
+
+def _semi_supervised(tricks, seed, m=1):
+    d = _two_headed(lambda body: [keras.layers.Dense(3)(body), body], _packed(SHAPE, m))
+    model = keras_gan.models.SemiSupervisedGAN(_generator(), d, LATENT, num_classes=3, tricks=tricks, seed=seed)
+    x = _images()
+    data = model.make_dataset(x, x[:6], np.arange(6) % 3, batch_size=BATCH, seed=seed)
+    return model, (data,), {}
+
+
+def _cyclegan(tricks, seed, m=1):
+    def translator(name):
+        return keras.Sequential([keras.Input(SHAPE), keras.layers.Flatten(), keras.layers.Dense(8, activation="relu"),
+                                 keras.layers.Dense(int(np.prod(SHAPE)), activation="tanh"),
+                                 keras.layers.Reshape(SHAPE)], name=name)
+
+    model = keras_gan.models.CycleGAN(translator("g_ab"), translator("g_ba"), _discriminator(_packed(SHAPE, m), name="d_a"),
+                                      _discriminator(_packed(SHAPE, m), name="d_b"), pool_size=4, seed=seed, tricks=tricks)
+    a = _images()
+    return model, (a, -a[::-1]), {}
+
+
+#: Every public model: name -> factory(tricks, seed, m) -> (model, fit's positional data, extra fit kwargs);
+#: m: the samples a discriminator input holds (`Packing(m)`).
+MODELS = {
+    "GAN": _gan(keras_gan.models.GAN),
+    "DCGAN": _dcgan,
+    "ConditionalGAN": _conditional,
+    "InfoGAN": _infogan,
+    "SemiSupervisedGAN": _semi_supervised,
+    "LSGAN": _gan(keras_gan.models.LSGAN),
+    "WGAN": _gan(keras_gan.models.WGAN),
+    "WGANGP": _gan(keras_gan.models.WGANGP),
+    "CycleGAN": _cyclegan,
+}
+
+#: Every public trick: name -> (factory(seed), expected (d, g) optimizer iterations after `steps` steps).
+TRICKS = {
+    "none": (lambda seed: None, None),
+    "GradientPenalty": (lambda seed: T.GradientPenalty(1.0, seed=seed), None),
+    "R1Penalty": (lambda seed: T.R1Penalty(1.0), None),
+    "WeightClipping": (lambda seed: T.WeightClipping(0.5), None),
+    "FeatureMatching": (lambda seed: T.FeatureMatching(0.5), None),
+    "HistoricalAveraging": (lambda seed: T.HistoricalAveraging(1e-2), None),
+    "OrthogonalRegularization": (lambda seed: T.OrthogonalRegularization(1e-3), None),
+    "Packing": (lambda seed: T.Packing(2), None),
+    "InstanceNoise": (lambda seed: T.InstanceNoise(0.1, seed=seed), None),
+    "TopK": (lambda seed: T.TopK(0.5, decay=0.5, decay_steps=2), None),
+    # The generator's gate is always closed (its last loss never reaches 1e30): it must never update.
+    "TrainLosingPlayer": (lambda seed: T.TrainLosingPlayer(discriminator_threshold=-1e30, generator_threshold=1e30),
+                          lambda steps: (steps, 0)),
+}
+
+
+def expected_iterations(trick, steps, k=K):
+    """What the schedule says: the discriminator every step, the generator every k-th (gates open)."""
+    rule = TRICKS[trick][1]
+    return tuple(rule(steps)) if rule else (steps, steps // k)
+
+
+def build(model_name, trick_name, seed=0):
+    """`(model, data, fit kwargs)`, compiled; raises where the pair is refused."""
+    keras.utils.set_random_seed(seed)
+    trick = TRICKS[trick_name][0](seed)
+    m = trick.samples_per_input if trick is not None else 1
+    model, data, extra = MODELS[model_name]([trick] if trick is not None else None, seed, m)
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5), run_eagerly=RUN_EAGERLY)
+    return model, data, extra
+
+
+def _fit(model, data, extra, epochs, initial_epoch=0):
+    kwargs = dict(extra, epochs=epochs, initial_epoch=initial_epoch, verbose=0, shuffle=False,
+                  callbacks=[keras_gan.callbacks.DiscriminatorSteps(K)])
+    if not hasattr(data[0], "element_spec"):
+        kwargs["batch_size"] = BATCH
+    return model.fit(*data, **kwargs)
+
+
+def _state(model):
+    """Every variable of the model and both optimizers, by path."""
+    values = {v.path: np.array(keras.ops.convert_to_numpy(v)) for v in model.variables}
+    for role in ("d_optimizer", "g_optimizer"):
+        for v in getattr(model, role).variables:
+            values[f"{role}/{v.path}"] = np.array(keras.ops.convert_to_numpy(v))
+    return values
+
+
+def _iterations(model):
+    return [int(keras.ops.convert_to_numpy(model.d_optimizer.iterations)),
+            int(keras.ops.convert_to_numpy(model.g_optimizer.iterations))]
+
+
+def run_model_test(model_name, trick_name="none", folder=None):
+    """Trains the pair for `EPOCHS` epochs, saving after the first; returns a record.
+
+    A refusal must come before any step (at construction or `compile`);
+    `check_record` judges its message. A trained record holds the optimizer
+    iterations and the history; the model is saved after its first epoch
+    into `folder` (then `run_saving_test` resumes it there).
+    """
+    try:
+        model, data, extra = build(model_name, trick_name)
+    except (ValueError, TypeError) as error:
+        return {"status": "refused", "message": str(error)}
+    first = _fit(model, data, extra, 1).history
+    if folder is not None:
+        model.save(os.path.join(folder, "model.keras"))
+    rest = _fit(model, data, extra, EPOCHS, initial_epoch=1).history
+    history = {k: [float(x) for x in first[k] + rest[k]] for k in rest}
+    return {"status": "trained", "iterations": _iterations(model), "steps": EPOCHS * _steps_per_epoch(data),
+            "history": history, "_model": model}
+
+
+def _steps_per_epoch(data):
+    x = data[0]
+    if hasattr(x, "element_spec"):
+        return int(x.cardinality())
+    return -(-len(x) // BATCH)
+
+
+def run_saving_test(model_name, trick_name, reference, folder):
+    """Loads the model `run_model_test` saved after its first epoch and fits the rest.
+
+    Returns the largest difference from the run that never stopped, over
+    every variable (networks, both optimizers, the schedule's counters, the
+    tricks' state, the latent stream), and both runs' last-epoch logs.
+    """
+    loaded = keras.models.load_model(os.path.join(folder, "model.keras"))
+    keras.utils.set_random_seed(0)
+    _, data, extra = MODELS[model_name]([], 0)  # the same data, afresh
+    if hasattr(data[0], "element_spec"):
+        for _ in data[0]:  # a dataset reshuffles at each pass: the resumed epoch is its second
+            pass
+    history = _fit(loaded, data, extra, EPOCHS, initial_epoch=1).history
+    straight, resumed = _state(reference["_model"]), _state(loaded)
+    missing = sorted(set(straight) ^ set(resumed))
+    worst, difference = None, 0.0
+    for key, value in straight.items():
+        if key in resumed and value.shape == resumed[key].shape:
+            d = float(np.max(np.abs(value.astype("float64") - resumed[key].astype("float64")), initial=0.0))
+            if d > difference:
+                worst, difference = key, d
+    last = {k: v[-1] for k, v in reference["history"].items()}
+    resumed_history = {k: float(v[-1]) for k, v in history.items()}
+    return {"max_difference": difference, "worst": worst, "missing": missing,
+            "iterations": _iterations(loaded), "last_epoch": last, "resumed_last_epoch": resumed_history}
+
+
+def run_pair(model_name, trick_name):
+    """`run_model_test` then `run_saving_test` of one pair; a JSON-ready record (errors caught, with traceback)."""
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            record = run_model_test(model_name, trick_name, folder)
+            if record["status"] == "trained":
+                record["saving"] = run_saving_test(model_name, trick_name, record, folder)
+                record.pop("_model")
+    except Exception as error:  # noqa: BLE001 - reported by the test
+        record = {"status": "error", "message": f"{type(error).__name__}: {error}",
+                  "traceback": traceback.format_exc()[-3000:]}
+    return record
+
+
+def run_trick_test(trick_name):
+    """One trick on every model; `{model: record}`."""
+    return {model: run_pair(model, trick_name) for model in MODELS}
+
+
+#: Pairs refused by a declared rule, and why (a test checks this list, so a change is deliberate).
+EXPECTED_REFUSALS = {
+    ("CycleGAN", "FeatureMatching"),
+    ("CycleGAN", "TopK"),
+    ("CycleGAN", "GradientPenalty"),
+    ("CycleGAN", "R1Penalty"),
+    ("ConditionalGAN", "FeatureMatching"),
+    ("InfoGAN", "FeatureMatching"),
+    ("SemiSupervisedGAN", "FeatureMatching"),
+    ("SemiSupervisedGAN", "TopK"),
+}
+
+
+def check_record(model_name, trick_name, record, backend):
+    """The assertions of one (model, trick, backend) triple."""
+    where = f"{model_name} x {trick_name} on {backend}"
+    assert record["status"] != "error", f"{where} failed:\n{record.get('traceback', record['message'])}"
+    if record["status"] == "refused":
+        message = record["message"]
+        assert (model_name, trick_name) in EXPECTED_REFUSALS, f"{where} was refused: {message}"
+        assert model_name in message and trick_name in message, f"{where}: the refusal names neither: {message}"
+        assert "instead" in message, f"{where}: the refusal says no alternative: {message}"
+        return
+    assert (model_name, trick_name) not in EXPECTED_REFUSALS, f"{where} trained, but it should be refused"
+    expected = list(expected_iterations(trick_name, record["steps"]))
+    assert record["iterations"] == expected, (
+        f"{where}: optimizer iterations (d, g) {record['iterations']}, the schedule says {expected}")
+    saving = record["saving"]
+    assert saving["iterations"] == expected, f"{where}: after save/load/continue, iterations {saving['iterations']}"
+    assert not saving["missing"], f"{where}: variables differ after loading: {saving['missing']}"
+    assert saving["max_difference"] <= TOLERANCE, (
+        f"{where}: save, load and continue differs from never stopping by {saving['max_difference']:.3g} "
+        f"at {saving['worst']}")
+    for name, value in saving["last_epoch"].items():
+        resumed = saving["resumed_last_epoch"][name]
+        assert abs(resumed - value) <= 1e-4 * max(1.0, abs(value)), (
+            f"{where}: the resumed epoch's {name} is {resumed}, never stopping gives {value}")
+
+
+def main(out_dir, names=()):
+    """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records."""
+    pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
+    records = {f"{m}:{t}": run_pair(m, t) for m, t in pairs}
+    path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
+    with open(path + ".part", "w") as f:
+        json.dump(records, f)
+    os.replace(path + ".part", path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])

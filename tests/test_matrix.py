@@ -1,0 +1,33 @@
+"""Every public model x every trick x every backend: it trains as its schedule says and resumes exactly, or
+compile refuses it, naming the model, the trick, the reason and what to use instead (`tests/harness.py`).
+
+The records come from one background run per backend (`tests/matrix_runner.py`, started by
+`tests/conftest.py` after collection), so the matrix shares the machine with the rest of the suite.
+"""
+
+import pytest
+
+import keras_gan
+from tests import harness
+
+PAIRS = [(model, trick) for model in harness.MODELS for trick in harness.TRICKS]
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model_name,trick_name", PAIRS)
+def test_pair_trains_as_scheduled_and_resumes_or_is_refused(model_name, trick_name, backend, matrix_records):
+    records = matrix_records(backend)
+    harness.check_record(model_name, trick_name, records[f"{model_name}:{trick_name}"], backend)
+
+
+def test_the_matrix_names_every_public_model_and_trick():
+    models = {name for name in keras_gan.models.__all__ if name not in ("AdversarialModel", "GANStep")}
+    tricks = {name for name in keras_gan.tricks.__all__ if name[0].isupper() and name not in ("Trick", "TrickChain")}
+    assert set(harness.MODELS) == models
+    assert set(harness.TRICKS) - {"none"} == tricks
+
+
+def test_every_expected_refusal_is_a_pair_of_the_matrix():
+    assert harness.EXPECTED_REFUSALS <= set(PAIRS)
