@@ -9,6 +9,7 @@ from keras_gan.backend import get_trainer, uses_distribution_strategy
 from keras_gan.backend.state_mixin import JaxStateMixin
 from keras_gan.models import validation
 from keras_gan.models.fitting import FitMixin
+from keras_gan.models.logs import LogsMixin
 from keras_gan.models.serialization import ConfigMixin
 from keras_gan.tricks.chain import TrickChain
 
@@ -24,7 +25,7 @@ def _default_optimizer():
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
+class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, JaxStateMixin, keras.Model):
     """The base of every keras-gan model: two players, their optimizers, their schedule and tricks.
 
     A subclass describes its networks (`player_networks`) and its costs
@@ -40,7 +41,7 @@ class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
     defaults, the update schedule, the tricks (`tricks=[...]`, folded by one
     `TrickChain`), one metrics channel (`compute_*_loss` return their logs,
     which the schedule hands to `update_metrics`; nothing else feeds the
-    trackers), and, through its mixins, config and saving
+    trackers: `keras_gan.models.logs`), and, through its mixins, config and saving
     (`keras_gan.models.serialization`), the checks before `fit` and the
     moving averages (`keras_gan.models.fitting`) and Keras's JAX state with
     two optimizers (`keras_gan.backend.state_mixin`).
@@ -92,15 +93,7 @@ class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
         self.loss_fn = None
         self.d_optimizer = None
         self.g_optimizer = None
-        names = list(self.all_log_names()) + list(self.trick_chain.log_names)
-        if len(set(names)) != len(names):
-            duplicates = sorted({n for n in names if names.count(n) > 1})
-            raise ValueError(
-                f"Two tricks (or a trick and the model) log under the same name ({duplicates}). "
-                "Give each trick only once."
-            )
-        self._all_trackers = {name: keras.metrics.Mean(name=name) for name in names}
-        self._metric_trackers = {}
+        self._make_trackers()
 
     def _make_schedule(self, schedule, discriminator_steps, simultaneous):
         if schedule is None:
@@ -235,8 +228,7 @@ class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
         self.g_optimizer = g_optimizer
         super().compile(optimizer=None, loss=None, run_eagerly=run_eagerly, steps_per_execution=steps_per_execution,
                         jit_compile=jit_compile, auto_scale_loss=False)
-        names = list(self.log_names()) + list(self.trick_chain.log_names)
-        self._metric_trackers = {name: self._all_trackers[name] for name in names}
+        self._select_trackers()
         try:
             validation.check_requirements(self, "compile")  # the rules their owners declare, before any call
             self.build()
@@ -250,35 +242,6 @@ class AdversarialModel(ConfigMixin, FitMixin, JaxStateMixin, keras.Model):
 
     def check_networks(self):
         """Checks run at `compile`, once the networks and the loss are known (default: none)."""
-
-    # ----------------------------------------------------------------- metrics
-
-    def all_log_names(self):
-        """Every name this model may log, whatever its loss (trackers are made for all at construction)."""
-        return ("d_loss", "g_loss")
-
-    def log_names(self):
-        """The names this model logs with its compiled loss (tricks' names come on top)."""
-        return ("d_loss", "g_loss")
-
-    @property
-    def metrics(self):
-        return list(self._metric_trackers.values())
-
-    def update_metrics(self, logs):
-        """The one metrics channel: `{name: value}` from a step's losses into the trackers."""
-        for name, value in logs.items():
-            tracker = self._metric_trackers.get(name)
-            if tracker is None:
-                raise KeyError(
-                    f"{type(self).__name__} logged {name!r}, which is not among its log names "
-                    f"{sorted(self._metric_trackers)}: list it in `log_names()` (a model) or "
-                    "`term_names` (a trick)."
-                )
-            tracker.update_state(value)
-
-    def get_metrics_result(self):
-        return {name: tracker.result() for name, tracker in self._metric_trackers.items()}
 
     # ---------------------------------------------------------- step protocol
 
