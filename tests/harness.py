@@ -1,22 +1,24 @@
 """The test harness every model, trick and schedule goes through, in keras-hub's `TestCase` style.
 
-- `run_model_test(model, trick)`: builds the model (with the trick), fits a
-  few steps under `DiscriminatorSteps(K)` and checks each optimizer's
-  iteration count against what the schedule says; or, when the pair is
-  refused, checks that the refusal came at construction or `compile` (before
-  any step) and names the model, the trick, a reason and what to use instead.
-- `run_saving_test(model, trick)`: the model `run_model_test` saved after
-  its first epoch, loaded and fit on, ends with the weights (every variable:
-  networks, optimizers, schedule, tricks) of the run that never stopped.
-- `run_trick_test(trick)`: one trick on every model (`run_model_test` and
-  `run_saving_test` for each).
+- `run_model_test(make)`: trains the model `make()` builds (compiled, with its
+  data) under `DiscriminatorSteps(K)`; each optimizer's iteration count must
+  be what the schedule says. A model `make()` refuses (at construction or
+  `compile`, before any step) must name the model, the trick, a reason and
+  what to use instead.
+- `run_saving_test(make, ...)`: the model `run_model_test` saved after its
+  first epoch, loaded and fit on, ends with the state (every variable:
+  networks, optimizers, schedule, tricks, latent stream) of the run that
+  never stopped, and the same last-epoch logs.
+- `assert_trains_and_resumes(make)`: both, with their assertions: what a
+  model's own test file calls on its configurations.
+- `run_trick_test(trick)` / `run_pair(model, trick)`: the matrix's entries.
 
 `MODELS` and `TRICKS` name every public model and trick (a test checks that
 against `keras_gan.models.__all__` / `keras_gan.tricks.__all__`, so a new one
 joins the matrix or fails that test). Each entry is a small factory of tiny
-networks. The backends: `tests/test_matrix.py` runs the matrix on
-TensorFlow in-process and on JAX and PyTorch in one subprocess each
-(`python -m tests.harness OUT`), which writes one JSON record per pair.
+networks. `tests/test_matrix.py` runs the matrix on TensorFlow, JAX and
+PyTorch, one background process each (`python -m tests.harness OUT`), which
+writes one JSON record per pair.
 """
 
 import json
@@ -123,8 +125,9 @@ def _cyclegan(tricks, seed, m=1):
                                  keras.layers.Dense(int(np.prod(SHAPE)), activation="tanh"),
                                  keras.layers.Reshape(SHAPE)], name=name)
 
-    model = keras_gan.models.CycleGAN(translator("g_ab"), translator("g_ba"), _discriminator(_packed(SHAPE, m), name="d_a"),
-                                      _discriminator(_packed(SHAPE, m), name="d_b"), pool_size=4, seed=seed, tricks=tricks)
+    critics = (_discriminator(_packed(SHAPE, m), name="d_a"), _discriminator(_packed(SHAPE, m), name="d_b"))
+    model = keras_gan.models.CycleGAN(translator("g_ab"), translator("g_ba"), *critics, pool_size=4, seed=seed,
+                                      tricks=tricks)
     a = _images()
     return model, (a, -a[::-1]), {}
 
@@ -168,7 +171,7 @@ def expected_iterations(trick, steps, k=K):
 
 
 def build(model_name, trick_name, seed=0):
-    """`(model, data, fit kwargs)`, compiled; raises where the pair is refused."""
+    """`(model, data, fit kwargs)` of the matrix, compiled; raises where the pair is refused."""
     keras.utils.set_random_seed(seed)
     trick = TRICKS[trick_name][0](seed)
     m = trick.samples_per_input if trick is not None else 1
@@ -178,92 +181,121 @@ def build(model_name, trick_name, seed=0):
     return model, data, extra
 
 
-def _fit(model, data, extra, epochs, initial_epoch=0):
-    kwargs = dict(extra, epochs=epochs, initial_epoch=initial_epoch, verbose=0, shuffle=False,
-                  callbacks=[keras_gan.callbacks.DiscriminatorSteps(K)])
+def fit(model, data, extra=None, epochs=1, initial_epoch=0, callbacks=()):
+    """`model.fit(*data)` quietly, unshuffled, in batches of `BATCH` (arrays), with `callbacks`."""
+    kwargs = dict(extra or {}, epochs=epochs, initial_epoch=initial_epoch, verbose=0, shuffle=False,
+                  callbacks=list(callbacks))
     if not hasattr(data[0], "element_spec"):
-        kwargs["batch_size"] = BATCH
+        kwargs.setdefault("batch_size", BATCH)
     return model.fit(*data, **kwargs)
 
 
-def _state(model):
-    """Every variable of the model and both optimizers, by path."""
-    values = {v.path: np.array(keras.ops.convert_to_numpy(v)) for v in model.variables}
-    for role in ("d_optimizer", "g_optimizer"):
-        for v in getattr(model, role).variables:
-            values[f"{role}/{v.path}"] = np.array(keras.ops.convert_to_numpy(v))
-    return values
+def state(model):
+    """`[(path, value)]` of every variable of the model and both optimizers, in order: networks, schedule,
+    tricks, latent stream, optimizer slots. (Compared by position: on PyTorch a loaded model's paths
+    lose their network's prefix.)"""
+    variables = list(model.variables) + list(model.d_optimizer.variables) + list(model.g_optimizer.variables)
+    return [(v.path, np.array(keras.ops.convert_to_numpy(v))) for v in variables]
 
 
-def _iterations(model):
+def iterations(model):
+    """`[discriminator updates, generator updates]`: the optimizers' iteration counts."""
     return [int(keras.ops.convert_to_numpy(model.d_optimizer.iterations)),
             int(keras.ops.convert_to_numpy(model.g_optimizer.iterations))]
 
 
-def run_model_test(model_name, trick_name="none", folder=None):
-    """Trains the pair for `EPOCHS` epochs, saving after the first; returns a record.
-
-    A refusal must come before any step (at construction or `compile`);
-    `check_record` judges its message. A trained record holds the optimizer
-    iterations and the history; the model is saved after its first epoch
-    into `folder` (then `run_saving_test` resumes it there).
-    """
-    try:
-        model, data, extra = build(model_name, trick_name)
-    except (ValueError, TypeError) as error:
-        return {"status": "refused", "message": str(error)}
-    first = _fit(model, data, extra, 1).history
-    if folder is not None:
-        model.save(os.path.join(folder, "model.keras"))
-    rest = _fit(model, data, extra, EPOCHS, initial_epoch=1).history
-    history = {k: [float(x) for x in first[k] + rest[k]] for k in rest}
-    return {"status": "trained", "iterations": _iterations(model), "steps": EPOCHS * _steps_per_epoch(data),
-            "history": history, "_model": model}
-
-
-def _steps_per_epoch(data):
+def steps_per_epoch(data, extra=None):
     x = data[0]
     if hasattr(x, "element_spec"):
         return int(x.cardinality())
-    return -(-len(x) // BATCH)
+    return -(-len(x) // (extra or {}).get("batch_size", BATCH))
 
 
-def run_saving_test(model_name, trick_name, reference, folder):
-    """Loads the model `run_model_test` saved after its first epoch and fits the rest.
+def run_model_test(make, *, epochs=EPOCHS, k=K, expected=None, folder=None):
+    """Trains `make()`'s model under `DiscriminatorSteps(k)` and checks the schedule's iteration counts.
+
+    Args:
+        make: `() -> (compiled model, fit's positional data, fit kwargs)`; raising refuses the model.
+        epochs: Epochs trained; the model is saved into `folder` (if given) after the first.
+        k: The `DiscriminatorSteps` callback's k.
+        expected: `steps -> (d, g)` expected iterations; default: the schedule's (steps, steps // k).
+
+    Returns:
+        A record: `{"status": "refused", "message"}`, or `{"status": "trained", "iterations",
+        "expected", "steps", "history", "_model"}` (`check_record` asserts on it).
+    """
+    try:
+        model, data, extra = make()
+    except (ValueError, TypeError) as error:
+        return {"status": "refused", "message": str(error)}
+    callbacks = [keras_gan.callbacks.DiscriminatorSteps(k)]
+    first = fit(model, data, extra, 1, callbacks=callbacks).history
+    if folder is not None:
+        model.save(os.path.join(folder, "model.keras"))
+    rest = fit(model, data, extra, epochs, initial_epoch=1, callbacks=callbacks).history
+    steps = epochs * steps_per_epoch(data, extra)
+    return {"status": "trained", "iterations": iterations(model), "steps": steps,
+            "expected": list(expected(steps) if expected else (steps, steps // k)),
+            "history": {key: [float(x) for x in first[key] + rest[key]] for key in rest}, "_model": model}
+
+
+def run_saving_test(make, reference, folder, *, epochs=EPOCHS, k=K):
+    """Loads the model `run_model_test(make, folder=folder)` saved after its first epoch and fits the rest.
 
     Returns the largest difference from the run that never stopped, over
-    every variable (networks, both optimizers, the schedule's counters, the
-    tricks' state, the latent stream), and both runs' last-epoch logs.
+    every variable, and both runs' last-epoch logs (`check_record` asserts on them).
     """
     loaded = keras.models.load_model(os.path.join(folder, "model.keras"))
-    keras.utils.set_random_seed(0)
-    _, data, extra = MODELS[model_name]([], 0)  # the same data, afresh
-    history = _fit(loaded, data, extra, EPOCHS, initial_epoch=1).history
-    straight, resumed = _state(reference["_model"]), _state(loaded)
-    missing = sorted(set(straight) ^ set(resumed))
-    worst, difference = None, 0.0
-    for key, value in straight.items():
-        if key in resumed and value.shape == resumed[key].shape:
-            d = float(np.max(np.abs(value.astype("float64") - resumed[key].astype("float64")), initial=0.0))
-            if d > difference:
-                worst, difference = key, d
-    last = {k: v[-1] for k, v in reference["history"].items()}
-    resumed_history = {k: float(v[-1]) for k, v in history.items()}
-    return {"max_difference": difference, "worst": worst, "missing": missing,
-            "iterations": _iterations(loaded), "last_epoch": last, "resumed_last_epoch": resumed_history}
+    _, data, extra = make()  # the same data, afresh
+    history = fit(loaded, data, extra, epochs, initial_epoch=1,
+                  callbacks=[keras_gan.callbacks.DiscriminatorSteps(k)]).history
+    straight, resumed = state(reference["_model"]), state(loaded)
+    worst, difference, mismatched = None, 0.0, []
+    for (path, value), (_, other) in zip(straight, resumed):
+        if value.shape != other.shape:
+            mismatched.append(f"{path}: {value.shape} vs {other.shape}")
+            continue
+        d = float(np.max(np.abs(value.astype("float64") - other.astype("float64")), initial=0.0))
+        if d > difference:
+            worst, difference = path, d
+    if len(straight) != len(resumed):
+        mismatched.append(f"{len(straight)} variables, {len(resumed)} after loading")
+    return {"max_difference": difference, "worst": worst, "missing": mismatched,
+            "iterations": iterations(loaded), "last_epoch": {key: v[-1] for key, v in reference["history"].items()},
+            "resumed_last_epoch": {key: float(v[-1]) for key, v in history.items()}, "_model": loaded}
 
 
-def run_pair(model_name, trick_name):
-    """`run_model_test` then `run_saving_test` of one pair; a JSON-ready record (errors caught, with traceback)."""
+def run_model_and_saving_test(make, **kwargs):
+    """`run_model_test` then `run_saving_test`; a JSON-ready record (errors caught, with their traceback)."""
     try:
         with tempfile.TemporaryDirectory() as folder:
-            record = run_model_test(model_name, trick_name, folder)
+            record = run_model_test(make, folder=folder, **kwargs)
             if record["status"] == "trained":
-                record["saving"] = run_saving_test(model_name, trick_name, record, folder)
-                record.pop("_model")
+                record["saving"] = run_saving_test(make, record, folder, **{k: v for k, v in kwargs.items()
+                                                                            if k in ("epochs", "k")})
     except Exception as error:  # noqa: BLE001 - reported by the test
         record = {"status": "error", "message": f"{type(error).__name__}: {error}",
                   "traceback": traceback.format_exc()[-3000:]}
+    return record
+
+
+def assert_trains_and_resumes(make, where="the model", **kwargs):
+    """In a test: `make()`'s model trains as its schedule says, and save, load and continue equals never stopping.
+
+    Returns:
+        `(model trained without stopping, model resumed from its save)`.
+    """
+    record = run_model_and_saving_test(make, **kwargs)
+    check_record(record, where)
+    return record["_model"], record["saving"]["_model"]
+
+
+def run_pair(model_name, trick_name):
+    """One (model, trick) pair of the matrix, as a JSON-ready record."""
+    record = run_model_and_saving_test(lambda: build(model_name, trick_name),
+                                       expected=TRICKS[trick_name][1])
+    record.pop("_model", None)
+    record.get("saving", {}).pop("_model", None)
     return record
 
 
@@ -291,22 +323,27 @@ EXPECTED_REFUSALS = {
 }
 
 
-def check_record(model_name, trick_name, record, backend):
-    """The assertions of one (model, trick, backend) triple."""
-    where = f"{model_name} x {trick_name} on {backend}"
+def check_record(record, where, refused=None):
+    """The assertions of one record of `run_model_and_saving_test`.
+
+    Args:
+        record: The record.
+        where: What ran, for messages (`"GAN x Packing on jax"`).
+        refused: None (it must train), or the `(model, trick)` names a refusal must mention.
+    """
     assert record["status"] != "error", f"{where} failed:\n{record.get('traceback', record['message'])}"
     if record["status"] == "refused":
         message = record["message"]
-        assert (model_name, trick_name) in EXPECTED_REFUSALS, f"{where} was refused: {message}"
-        assert model_name in message and trick_name in message, f"{where}: the refusal names neither: {message}"
+        assert refused is not None, f"{where} was refused: {message}"
+        assert all(name in message for name in refused), f"{where}: the refusal does not name {refused}: {message}"
         assert "instead" in message, f"{where}: the refusal says no alternative: {message}"
         return
-    assert (model_name, trick_name) not in EXPECTED_REFUSALS, f"{where} trained, but it should be refused"
-    expected = list(expected_iterations(trick_name, record["steps"]))
-    assert record["iterations"] == expected, (
-        f"{where}: optimizer iterations (d, g) {record['iterations']}, the schedule says {expected}")
+    assert refused is None, f"{where} trained, but it should be refused"
+    assert record["iterations"] == record["expected"], (
+        f"{where}: optimizer iterations (d, g) {record['iterations']}, the schedule says {record['expected']}")
     saving = record["saving"]
-    assert saving["iterations"] == expected, f"{where}: after save/load/continue, iterations {saving['iterations']}"
+    assert saving["iterations"] == record["expected"], (
+        f"{where}: after save/load/continue, iterations {saving['iterations']}")
     assert not saving["missing"], f"{where}: variables differ after loading: {saving['missing']}"
     assert saving["max_difference"] <= TOLERANCE, (
         f"{where}: save, load and continue differs from never stopping by {saving['max_difference']:.3g} "
@@ -315,6 +352,12 @@ def check_record(model_name, trick_name, record, backend):
         resumed = saving["resumed_last_epoch"][name]
         assert abs(resumed - value) <= 1e-4 * max(1.0, abs(value)), (
             f"{where}: the resumed epoch's {name} is {resumed}, never stopping gives {value}")
+
+
+def check_pair(model_name, trick_name, record, backend):
+    """The assertions of one (model, trick, backend) triple of the matrix."""
+    refused = (model_name, trick_name) if (model_name, trick_name) in EXPECTED_REFUSALS else None
+    check_record(record, f"{model_name} x {trick_name} on {backend}", refused)
 
 
 def main(out_dir, names=()):

@@ -99,10 +99,22 @@ def test_killed_run_resumes_from_its_last_epoch(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert (out / "backup").is_dir() and not (out / "gan.keras").exists()
+    # The epochs the backup holds (Keras's BackupAndRestore writes the count of completed epochs).
+    backed_up = json.loads((out / "backup" / "training_metadata.json").read_text())["epoch"]
+    assert 2 <= backed_up < 6
+    before = {path.name: path.stat().st_mtime_ns for path in (out / "samples").glob("epoch_*.png")}
+    assert sorted(before) == [f"epoch_{epoch:04d}.png" for epoch in range(1, backed_up + 1)]
     assert cli.main(["train", "--resume", str(out), "--verbose", "0"]) == 0
     gan = keras.models.load_model(out / "gan.keras")
     assert int(gan.d_optimizer.iterations) == 6 * 40
-    assert (out / "samples" / "epoch_0006.png").is_file()
+    # The resumed run trained the remaining epochs only: its history holds 6 - backed_up epochs, it
+    # rewrote no grid of a backed-up epoch and wrote those of the remaining ones.
+    history = json.loads((out / "history.json").read_text())
+    assert {"d_loss", "g_loss"} <= set(history)
+    assert {key: len(values) for key, values in history.items()} == {key: 6 - backed_up for key in history}
+    after = {path.name: path.stat().st_mtime_ns for path in (out / "samples").glob("epoch_*.png")}
+    assert sorted(after) == [f"epoch_{epoch:04d}.png" for epoch in range(1, 7)]
+    assert all(after[name] == before[name] for name in before), "a backed-up epoch's grid was rewritten"
 
 
 def test_sample_refuses_a_model_with_a_lambda_layer(capsys, tmp_path):

@@ -19,7 +19,7 @@ BACKENDS = ("tensorflow", "jax", "torch")
 @pytest.mark.parametrize("model_name,trick_name", PAIRS)
 def test_pair_trains_as_scheduled_and_resumes_or_is_refused(model_name, trick_name, backend, matrix_records):
     records = matrix_records(backend)
-    harness.check_record(model_name, trick_name, records[f"{model_name}:{trick_name}"], backend)
+    harness.check_pair(model_name, trick_name, records[f"{model_name}:{trick_name}"], backend)
 
 
 def test_the_matrix_names_every_public_model_and_trick():

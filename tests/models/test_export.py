@@ -12,19 +12,48 @@ import keras_gan
 from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
 
 
-def trained_gan(tiny_data, ema):
+def trained_gan(tiny_data, ema, d_ema=False):
     keras.utils.set_random_seed(0)
     gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, seed=0)
-    gan.compile(g_optimizer=keras.optimizers.Adam(1e-2, use_ema=ema, ema_momentum=0.5))
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-2, use_ema=ema, ema_momentum=0.5),
+                d_optimizer=keras.optimizers.Adam(1e-2, use_ema=d_ema, ema_momentum=0.5))
     gan.fit(tiny_data, batch_size=16, epochs=2, verbose=0)
     return gan
 
 
+def values(network):
+    return [np.array(keras.ops.convert_to_numpy(w)) for w in network.weights]
+
+
+def moving_average(optimizer, network):
+    """The optimizer's own moving average of `network`'s weights (Keras's `use_ema` slots)."""
+    slots = optimizer._model_variables_moving_average
+    return [np.array(keras.ops.convert_to_numpy(slots[optimizer._get_variable_index(w)])) for w in network.weights]
+
+
+def move_away(network, offset):
+    """Assigns weights that are not the moving average (`fit` leaves the average in the weights)."""
+    for w in network.weights:
+        w.assign(keras.ops.convert_to_numpy(w) + offset)
+    return values(network)
+
+
+def assert_all_close(actual, expected, what):
+    assert len(actual) == len(expected), what
+    for a, e in zip(actual, expected):
+        np.testing.assert_allclose(a, e, atol=1e-6, err_msg=what)
+
+
 def test_exported_generator_loads_without_keras_gan_and_holds_the_averaged_weights(tiny_data, tmp_path):
     gan = trained_gan(tiny_data, ema=True)
+    average = moving_average(gan.g_optimizer, gan.generator)
+    assert_all_close(values(gan.generator), average, "fit leaves the moving average in the weights")
+    move_away(gan.generator, 0.25)
     z = np.random.default_rng(0).normal(size=(5, LATENT_DIM)).astype("float32")
-    with gan.averaged_generator():
-        expected = gan.generate(z)  # after fit, the generator holds the moving average (Keras's use_ema)
+    reference = keras.models.clone_model(gan.generator)
+    reference.set_weights(average)
+    expected = np.asarray(reference(z))  # the average's samples, computed without the model's swap
+    assert not np.allclose(expected, gan.generate(z), atol=1e-3)
     path = gan.export_generator(tmp_path / "generator.keras")
     np.save(tmp_path / "z.npy", z)
     code = (
@@ -39,6 +68,43 @@ def test_exported_generator_loads_without_keras_gan_and_holds_the_averaged_weigh
     assert result.returncode == 0, result.stderr[-2000:]
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), expected, atol=1e-6)
     assert sorted(os.listdir(tmp_path)) == ["generator.keras", "out.npy", "z.npy"]  # no temporary file left
+
+
+def test_export_takes_the_moving_average_or_the_current_weights_and_leaves_both_in_place(tiny_data, tmp_path):
+    gan = trained_gan(tiny_data, ema=True)
+    average = moving_average(gan.g_optimizer, gan.generator)
+    current = move_away(gan.generator, 0.25)
+    averaged = keras.models.load_model(gan.export_generator(tmp_path / "averaged.keras"))
+    assert_all_close(values(averaged), average, "averaged=True exports the optimizer's moving average")
+    assert_all_close(values(gan.generator), current, "the generator's weights after the export")
+    assert_all_close(moving_average(gan.g_optimizer, gan.generator), average, "the average after the export")
+    plain = keras.models.load_model(gan.export_generator(tmp_path / "plain.keras", averaged=False))
+    assert_all_close(values(plain), current, "averaged=False exports the current weights")
+
+
+def test_averaged_weights_swap_the_average_in_for_the_block_and_back_after(tiny_data):
+    gan = trained_gan(tiny_data, ema=True, d_ema=True)
+    for role, network, optimizer, block in (
+        ("generator", gan.generator, gan.g_optimizer, gan.averaged_generator),
+        ("discriminator", gan.discriminator, gan.d_optimizer, lambda: gan.averaged_weights("discriminator")),
+    ):
+        other = gan.discriminator if role == "generator" else gan.generator
+        average = moving_average(optimizer, network)
+        current = move_away(network, 0.25)
+        untouched = values(other)
+        with block() as model:
+            assert model is gan
+            assert_all_close(values(network), average, f"the {role} inside the block")
+            assert_all_close(values(other), untouched, f"the other player inside the {role}'s block")
+        assert_all_close(values(network), current, f"the {role} after the block")
+        assert_all_close(moving_average(optimizer, network), average, f"the {role}'s average after the block")
+        with pytest.raises(RuntimeError, match="inside"), block():
+            raise RuntimeError("inside")
+        assert_all_close(values(network), current, f"the {role} after a block that raised")
+    plain = trained_gan(tiny_data, ema=False)
+    before = values(plain.generator)
+    with plain.averaged_generator():  # no moving average: nothing changes
+        assert_all_close(values(plain.generator), before, "without EMA")
 
 
 def test_export_without_averaging_and_bad_path(tiny_data, tmp_path):

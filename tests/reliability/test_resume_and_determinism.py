@@ -44,8 +44,9 @@ WORKER = textwrap.dedent('''
     if mode == "crash":
         callbacks.append(Kill())
     history = gan.fit(data, batch_size=8, epochs=3, shuffle=False, verbose=0, callbacks=callbacks)
-    np.savez(out, *gan.get_weights(), losses=np.array(history.history["d_loss"]),
-             samples=gan.generate(4, seed=1))
+    np.savez(out, *gan.get_weights(), epochs=np.array(history.epoch),
+             **{"history_" + key: np.array(values) for key, values in history.history.items()},
+             d_iterations=int(gan.d_optimizer.iterations), samples=gan.generate(4, seed=1))
 ''')
 
 
@@ -76,6 +77,17 @@ def test_sigkill_mid_epoch_then_resume_equals_an_uninterrupted_run(tmp_path):
         if key.startswith("arr_"):
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     np.testing.assert_array_equal(a["samples"], b["samples"])
+    assert int(a["d_iterations"]) == int(b["d_iterations"]) == 3 * 8
+    # The resumed run trained only the epochs after the backup (the backup ended epoch 1): its history holds
+    # epochs 2 and 3, equal to the uninterrupted run's. A run that ignored the backup and retrained from scratch
+    # (identical weights, being seeded) would hold all three.
+    np.testing.assert_array_equal(a["epochs"], [0, 1, 2])
+    np.testing.assert_array_equal(b["epochs"], [1, 2], err_msg="the resumed run's epochs")
+    logged = sorted(key for key in a if key.startswith("history_"))
+    assert {"history_d_loss", "history_g_loss"} <= set(logged)
+    assert logged == sorted(key for key in b if key.startswith("history_"))
+    for key in logged:
+        np.testing.assert_array_equal(b[key], a[key][1:], err_msg=key)
 
 
 @pytest.mark.slow

@@ -141,19 +141,45 @@ def test_train_losing_player_skips_the_winner(tiny_data):
     gan.fit(tiny_data, batch_size=16, verbose=0)  # 4 steps: after the first, d_loss < 1e6 -> D frozen
     assert int(gan.d_optimizer.iterations) == 1
     assert int(gan.g_optimizer.iterations) == 4
-    # Lowering the threshold (a variable) lets D train again, without retracing.
-    traces = []
-    original = gan.train_step
-
-    def counting(data):
-        traces.append(1)
-        return original(data)
-
-    gan.train_step = counting
     trick.discriminator_threshold.assign(0.0)
-    gan.fit(tiny_data, batch_size=16, verbose=0)
+    gan.fit(tiny_data, batch_size=16, verbose=0)  # 4 more steps, D's gate open again
     assert int(gan.d_optimizer.iterations) == 5
-    assert len(traces) <= 1
+    assert int(gan.g_optimizer.iterations) == 8
+
+
+def test_changing_k_and_the_tricks_variables_never_retraces_the_step(tiny_data, monkeypatch):
+    """k and the thresholds are variables: the step is traced once (TensorFlow traces `schedule.run` once per
+    trace of the train function), and every change, between fits or between epochs, acts on that one trace."""
+    trick = TrainLosingPlayer(discriminator_threshold=1e6, generator_threshold=0.0)
+    gan = make([trick])
+    traces = []
+    run = gan.schedule.run
+
+    def counting(model, step, B):
+        traces.append(1)
+        return run(model, step, B)
+
+    monkeypatch.setattr(gan.schedule, "run", counting)  # before anything is traced
+
+    def iterations():
+        return int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
+
+    gan.fit(tiny_data, batch_size=16, verbose=0)  # 4 steps: after the first, d_loss < 1e6 -> D frozen
+    assert (len(traces), iterations()) == (1, (1, 4))
+    trick.discriminator_threshold.assign(0.0)  # between fits: D trains again
+    gan.fit(tiny_data, batch_size=16, verbose=0)
+    assert (len(traces), iterations()) == (1, (5, 8))
+    gan.set_discriminator_steps(2)  # between fits: k = 2
+
+    class Change(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 0:  # during fit: k back to 1, D frozen again
+                gan.set_discriminator_steps(1)
+                trick.discriminator_threshold.assign(1e6)
+
+    gan.fit(tiny_data, batch_size=16, epochs=2, verbose=0, callbacks=[Change()])
+    # Epoch 1 (k = 2, D's gate open): D 4, G 2; epoch 2 (k = 1, D's gate shut): D 0, G 4.
+    assert (len(traces), iterations()) == (1, (9, 14))
 
 
 def test_tricks_compose(tiny_data):
