@@ -360,8 +360,21 @@ def check_pair(model_name, trick_name, record, backend):
     check_record(record, f"{model_name} x {trick_name} on {backend}", refused)
 
 
+def _fast_jax_compilation(folder):
+    """On JAX, compiling the step dominates a tiny model's run: cache compilations (a loaded model
+    compiles the step its original compiled) and skip XLA's optimizations (tiny networks)."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", os.path.join(folder, "jax_cache"))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+        jax.config.update("jax_disable_most_optimizations", True)
+
+
 def main(out_dir, names=()):
     """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records."""
+    _fast_jax_compilation(out_dir)
     pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
     records = {f"{m}:{t}": run_pair(m, t) for m, t in pairs}
     path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")

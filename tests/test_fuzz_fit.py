@@ -26,18 +26,48 @@ SHAPES = [(2,), (3,), (2, 2), (2, 2, 1)]
 DTYPES = ["float32", "float32", "float64", "float16", "int32", "uint8", "bool", "complex64", "<U3"]
 FORMS = ["array", "array", "labels", "dataset", "dataset_labels", "dataset_unbatched", "dataset_dict",
          "dataset_3", "tuple", "list", "none"]
-# What the message must contain when each fault is present (one of them).
-NAMES = {
-    "latent_dim": ["latent_dim"], "sample_shape": ["generator"], "logits": ["discriminator"],
-    "dtype": ["dtype", "integer type"], "empty": ["no samples", "no batches"], "nan": ["NaN"],
-    "dataset_unbatched": ["batch"], "dataset_dict": ["dict"], "dataset_3": ["3-tuples"], "tuple": ["tuple"],
-    "list": ["list"], "none": ["`x` is None"], "batch_size": ["batch_size"], "epochs": ["epochs"],
-    "steps_per_epoch": ["steps_per_epoch"], "shuffle": ["shuffle"], "sample_weight": ["sample_weight"],
-    "validation_split": ["validation_split"], "verbose": ["verbose"], "epoch": ["epoch"],
-    "callbacks": ["SampleSaver"], "batch_norm": ["batch normalization"], "packing": ["Packing"],
-    "compile": ["loss", "steps_per_execution", "d_optimizer", "optimizer", "jit_compile"],
-    "validation_data": ["validation_data"],
-}
+def _shape_text(shape):
+    """How a message writes the end of a shape: `(2, 2)` ends in "2, 2)", `(3,)` in "3,)" or, with the
+    batch axis in front, "3)"."""
+    inner = ", ".join(str(d) for d in shape)
+    return (inner + ")",) if len(shape) > 1 else (inner + ",)", inner + ")")
+
+
+def named(fault, s):
+    """What a message must contain to name `fault` in scenario `s`: the argument's own name, or the value
+    received. Alternatives, each a tuple of strings that must all appear."""
+    compile_key = next(iter(s["compile"]), None)
+    return {
+        "latent_dim": [(f"latent_dim={s['latent_dim']}",)],
+        "sample_shape": [("generator", end) for end in _shape_text(s["g_shape"])],
+        "logits": [("discriminator", "one logit", f", {s['d_units']})")],
+        "batch_norm": [("discriminator", "batch normalization")],
+        "dtype": [(s["dtype"],)],
+        "empty": [("no samples",), ("no batches",)],
+        "nan": [("NaN",)],
+        "dataset_unbatched": [("single samples", "dataset.batch(")],
+        "dataset_dict": [("dataset of dicts", "'image'")],
+        "dataset_3": [("dataset of 3-tuples",)],
+        "tuple": [("`x` is a tuple",)],
+        "list": [("`x` is a list",)],
+        "none": [("`x` is None",)],
+        "batch_size": [(f"batch_size={s['batch_size']!r}",)],
+        "epochs": [(f"epochs={s['epochs']!r}",)],
+        "steps_per_epoch": [(f"steps_per_epoch={s['steps_per_epoch']!r}",)],
+        "shuffle": [(f"shuffle={s['shuffle']!r}",)],
+        "sample_weight": [("`sample_weight`",)],
+        "validation_split": [("`validation_split",)],
+        "verbose": [(f"verbose={s['verbose']!r}",)],
+        "epoch": [("`epoch=2`",)],
+        # A file where SampleSaver's folder should be: its path; samples that are not images: their shape.
+        "callbacks": [("SampleSaver", "taken")] if s["callback"] == "file" else
+                     [("SampleSaver", str(tuple(s["g_shape"])))],
+        "packing": [("Packing(m=2)",)],
+        "compile": [{"loss": ("'wassertein'",), "steps_per_execution": ("steps_per_execution=0",),
+                     "d_optimizer": ("d_optimizer=3",), "optimizer": ("`optimizer=`",),
+                     "jit_compile": ("jit_compile='no'",)}.get(compile_key, (str(compile_key),))],
+        "validation_data": [("`validation_data` is",)],
+    }[fault]
 
 
 # Each fault, and how to put it into a valid scenario.
@@ -221,8 +251,9 @@ def build_and_fit(s, folder):
               "Packing": [keras_gan.tricks.Packing(2)]}[s["trick"]]
     model_class = getattr(keras_gan.models, s["model"])
     model = model_class(g, d, latent_dim=s["latent_dim"], tricks=tricks)
-    model.compile(run_eagerly=s["run_eagerly"], **({} if s["model"] == "WGANGP" else {"loss": s["loss"]}),
-                  **s["compile"])
+    compile_kwargs = {} if s["model"] == "WGANGP" else {"loss": s["loss"]}
+    compile_kwargs.update(s["compile"])  # a fault's `loss` replaces the scenario's
+    model.compile(run_eagerly=s["run_eagerly"], **compile_kwargs)
     x, y = data(s)
     kwargs = {"epochs": s["epochs"], "verbose": s["verbose"], "shuffle": s["shuffle"]}
     for key in ("batch_size", "steps_per_epoch"):
@@ -261,9 +292,9 @@ def test_fit_trains_or_names_the_wrong_argument(s):
             except (ValueError, TypeError) as error:
                 message = str(error)
                 assert faults, f"a valid run was refused: {type(error).__name__}: {message}\n{s}"
-                wanted = [name for fault in faults for name in NAMES[fault]]
-                assert any(name in message for name in wanted), (
-                    f"the message names none of {sorted(faults)}: {message}\n{s}")
+                wanted = [words for fault in sorted(faults) for words in named(fault, s)]
+                assert any(all(word in message for word in words) for words in wanted), (
+                    f"the message names none of {sorted(faults)} (wanted one of {wanted}): {message}\n{s}")
                 assert len(message) < 700 and "Traceback" not in message
                 left = [f for f in os.listdir(folder) if f != "taken"]
                 assert not left, f"a refused run left {left} behind\n{s}"

@@ -47,3 +47,23 @@ def test_unknown_attributes_raise_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'modles'"):
         keras_gan.modles  # noqa: B018
+
+
+#: Packages below `models/`: none of them may import `models`, `callbacks`, the tuner or the CLI.
+BELOW_MODELS = ("backend", "datasets", "layers", "losses", "metrics", "networks", "schedules", "tricks", "utils",
+                "errors.py", "plotting.py")
+ABOVE = re.compile(r"^\s*(from keras_gan(\.(models|callbacks|cli|tuning))?\s+import\s+(models|callbacks|cli|tuning)\b"
+                   r"|from keras_gan\.(models|callbacks|cli|tuning)\b|import keras_gan\.(models|callbacks|cli|tuning)\b)",
+                   re.MULTILINE)
+
+
+def test_no_package_below_models_imports_models_callbacks_or_the_cli():
+    offenders = []
+    for name in BELOW_MODELS:
+        path = ROOT / "keras_gan" / name
+        for file in sorted([path] if path.is_file() else path.rglob("*.py")):
+            for match in ABOVE.finditer(file.read_text()):
+                offenders.append(f"{file.relative_to(ROOT)}: {match.group(0).strip()}")
+    assert not offenders, "imports upward:\n" + "\n".join(offenders)
+    assert ABOVE.search("    from keras_gan.models import validation\n")  # the pattern finds what it must
+    assert ABOVE.search("from keras_gan import callbacks\n")

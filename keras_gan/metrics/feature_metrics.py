@@ -419,6 +419,21 @@ class FrechetInceptionDistance(_InceptionDefault, FrechetDistance):
 
     Example:
 
+    With a stand-in feature network (no download), the distance grows as
+    the generated images move away from the real ones:
+
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (400, 4, 4, 1)).astype("float32")
+    >>> features = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])
+    >>> fid = keras_gan.metrics.FrechetInceptionDistance(network=features)
+    >>> fid.update_state(x[:200], x[200:])
+    >>> near = float(fid.result())
+    >>> fid.reset_generated_state()  # keeps the real statistics
+    >>> fid.update_state(generated_images=0.5 * x[200:])
+    >>> near < float(fid.result())
+    True
+
+    With InceptionV3:
+
     ```python
     fid = keras_gan.metrics.FrechetInceptionDistance()  # needs the ImageNet weights
     fid.update_state(real_images, gan.generate(1000))
@@ -458,6 +473,17 @@ class KernelInceptionDistance(_InceptionDefault, KernelDistance):
 
     Example:
 
+    With a stand-in feature network (no download):
+
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (400, 4, 4, 1)).astype("float32")
+    >>> features = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])
+    >>> kid = keras_gan.metrics.KernelInceptionDistance(network=features, num_subsets=10, subset_size=100)
+    >>> kid.update_state(x[:200], 0.5 * x[200:])
+    >>> sorted(kid.result())
+    ['kid', 'kid_std']
+
+    With InceptionV3:
+
     ```python
     kid = keras_gan.metrics.KernelInceptionDistance()          # downloads InceptionV3 once
     kid.update_state(real_images, gan.generate(len(real_images)))
@@ -494,6 +520,20 @@ class InceptionScore(_InceptionDefault, ClassifierScore):
         name: Logged as `"inception_score"`.
 
     Example:
+
+    With a stand-in classifier of 10 classes (no download), the score lies
+    between 1 and 10:
+
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (400, 4, 4, 1)).astype("float32")
+    >>> classifier = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
+    ...                                keras.layers.Dense(10, activation="softmax")])
+    >>> score = keras_gan.metrics.InceptionScore(network=classifier, splits=2)
+    >>> score.update_state(generated_images=x)
+    >>> result = score.result()
+    >>> sorted(result), bool(1.0 <= result["inception_score"] <= 10.0)
+    (['inception_score', 'inception_score_std'], True)
+
+    With InceptionV3:
 
     ```python
     inception_score = keras_gan.metrics.InceptionScore()      # downloads InceptionV3 once

@@ -126,6 +126,11 @@ def inception_v3(input_shape, weights="imagenet", value_range=(-1.0, 1.0), inclu
 
     Example:
 
+    >>> keras_gan.metrics.inception_v3((28, 28, 1), weights=None).output_shape  # random weights
+    (None, 2048)
+
+    With the ImageNet weights:
+
     ```python
     network = keras_gan.metrics.inception_v3((28, 28, 1), weights="imagenet")   # or weights="inception.h5" offline
     features = network.predict(images)                                           # (n, 2048)

@@ -4,6 +4,7 @@ import keras
 
 from keras_gan.models.gan import GAN
 from keras_gan.tricks import GradientPenalty, WeightClipping
+from keras_gan.utils.requirements import Requirement, batch_norm_problem
 
 
 def _paper_steps(steps, kwargs):
@@ -13,6 +14,12 @@ def _paper_steps(steps, kwargs):
 
 def _has(tricks, kind):
     return any(isinstance(trick, kind) for trick in tricks)
+
+
+def _no_batch_norm(model, _, context):
+    """WGANGP's critic with batch normalization: an error here (its GradientPenalty alone would only warn)."""
+    problem = batch_norm_problem(model)
+    return problem and f"{type(model).__name__}: {problem}"
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -87,11 +94,9 @@ class WGAN(GAN):
 
     def get_config(self):
         config = super().get_config()
+        # The clipping trick travels in `tricks` (the paper's or one the user gave, with its own bound);
+        # from it, `__init__` adds no second one.
         config["clip_value"] = self.clip_value
-        # The clipping trick is rebuilt from `clip_value`.
-        config["tricks"] = [
-            t for t in config["tricks"] if t.get("class_name") != "WeightClipping"
-        ]
         return config
 
 
@@ -156,6 +161,9 @@ class WGANGP(GAN):
         self.penalty_weight = penalty_weight
 
     default_loss = "wasserstein"
+    requirements = (
+        Requirement("wgangp_no_batch_norm", "The critic must not use batch normalization", "compile", _no_batch_norm),
+    )
 
     def default_optimizer(self, role):
         """Adam(1e-4, beta_1=0, beta_2=0.9) for both players, as in the paper."""

@@ -65,8 +65,19 @@ def train_density_ratio(gan, data, discriminator=None, *, steps=2000, batch_size
 
     Example:
 
-    >>> # d = keras_gan.sampling.train_density_ratio(gan, points, steps=2000)
-    >>> # samples = keras_gan.sampling.rejection_sample(gan, 2500, discriminator=d, seed=0)
+    >>> G = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=2, seed=0)
+    >>> points = np.random.default_rng(0).normal(3.0, 0.1, (256, 2)).astype("float32")
+    >>> d = keras_gan.sampling.train_density_ratio(gan, points, steps=50, batch_size=64)
+    >>> d is gan.discriminator  # a trained copy; the GAN's own network is left as it is
+    False
+    >>> keras_gan.sampling.rejection_sample(gan, 8, discriminator=d, burn_in=256, batch_size=256, seed=0).shape
+    (8, 2)
+
+    Reference:
+        Azadi, Olsson, Darrell, Goodfellow and Odena, "Discriminator Rejection
+        Sampling", ICLR 2019.
     """
     if discriminator is None:
         own = _check_per_sample(gan, None)
@@ -120,7 +131,13 @@ def rejection_sample(gan, n, *, discriminator=None, gamma=0.0, burn_in=10_000, b
 
     Example:
 
-    >>> # samples = keras_gan.sampling.rejection_sample(gan, 1000, seed=0)
+    >>> G = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=2, seed=0)
+    >>> samples, info = keras_gan.sampling.rejection_sample(gan, 8, burn_in=256, batch_size=256, seed=0,
+    ...                                                     return_info=True)
+    >>> samples.shape, bool(0.0 < info["acceptance"] <= 1.0)
+    ((8, 2), True)
 
     Reference:
         Azadi, Olsson, Darrell, Goodfellow and Odena, "Discriminator Rejection

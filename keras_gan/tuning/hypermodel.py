@@ -66,6 +66,14 @@ class GANHyperModel(keras_tuner.HyperModel):
 
     Example:
 
+    >>> import keras_tuner
+    >>> hypermodel = keras_gan.tuning.GANHyperModel(search_space={"loss": "non_saturating", "width": 8})
+    >>> gan = hypermodel.build(keras_tuner.HyperParameters())  # one trial's compiled GAN
+    >>> hypermodel.objective.name, hypermodel.objective.direction, gan.generator.output_shape
+    ('digit_fd', 'min', (None, 28, 28, 1))
+
+    A search:
+
     ```python
     hypermodel = keras_gan.tuning.GANHyperModel(search_space={"loss": "non_saturating", "width": [16, 32]})
     tuner = keras_tuner.RandomSearch(hypermodel, objective=hypermodel.objective, max_trials=8)

@@ -17,8 +17,14 @@ SCRIPT = textwrap.dedent(
         gan = keras_gan.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
         gan.compile()
     x = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
+    start = [np.array(w) for w in gan.generator.trainable_weights + gan.discriminator.trainable_weights]
     history = gan.fit(x, batch_size=16, epochs=2, verbose=0).history
     assert all(np.isfinite(v).all() for v in history.values()), history
+    # Both players trained: 8 steps, 8 updates each, and every trainable weight moved.
+    iterations = [int(keras.ops.convert_to_numpy(o.iterations)) for o in (gan.d_optimizer, gan.g_optimizer)]
+    assert iterations == [8, 8], iterations
+    after = [np.array(w) for w in gan.generator.trainable_weights + gan.discriminator.trainable_weights]
+    assert all(not np.array_equal(a, b) for a, b in zip(start, after))
     print("OK", strategy.num_replicas_in_sync, history["d_loss"][-1])
     """
 )

@@ -67,8 +67,13 @@ def test_mixed_precision_trains_finite_with_float32_statistics(policy, tiny_data
     scaled = isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert scaled == (name == "mixed_float16")
     assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer) == scaled
+    start = [[np.array(w) for w in network.trainable_weights] for network in (gan.generator, gan.discriminator)]
     history = gan.fit(tiny_data, batch_size=16, epochs=2, verbose=0).history
     assert all(np.all(np.isfinite(v)) for v in history.values())
+    # Both players trained: 8 steps, 8 updates each, and every trainable weight moved.
+    assert (int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)) == (8, 8)
+    for before, network in zip(start, (gan.generator, gan.discriminator)):
+        assert all(not np.array_equal(a, np.array(b)) for a, b in zip(before, network.trainable_weights)), network.name
     batch_norm = gan.generator.layers[1]
     assert batch_norm.moving_mean.dtype == "float32" and batch_norm.moving_variance.dtype == "float32"
     assert all(np.all(np.isfinite(w)) for w in gan.get_weights())

@@ -115,8 +115,14 @@ def test_packing_concatenates_consecutive_samples_along_channels():
 def test_packed_discriminator_trains_and_refuses_uneven_batches(tiny_data, m):
     d = tiny_discriminator(sample_shape=SAMPLE_SHAPE[:-1] + (m,))
     gan = make([Packing(m)], discriminator=d)  # builds on a batch every pack size divides
+    start = [[np.array(w) for w in network.get_weights()] for network in (gan.generator, gan.discriminator)]
     history = gan.fit(tiny_data[: 12 * 4], batch_size=12, verbose=0).history
     assert np.isfinite(history["d_loss"][0])
+    # Both players trained, as scheduled (4 steps of 12 samples, 12 / m packs each), the generator through
+    # the packs.
+    assert (int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)) == (4, 4)
+    for before, network in zip(start, (gan.generator, gan.discriminator)):
+        assert all(not np.array_equal(a, b) for a, b in zip(before, network.get_weights())), network.name
     with pytest.raises(ValueError, match="multiple of 2"):
         Packing(2).transform_discriminator_input(None, tf.zeros((3, 2)), GANStep(), "real")
 
