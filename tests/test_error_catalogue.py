@@ -150,21 +150,31 @@ def test_sigmoid_discriminator_with_a_logit_loss_warns():
 
 def test_divergence_stops_with_the_step_and_player_and_keeps_the_last_good_weights():
     gan = compiled(seed=0)
-    guard = keras_gan.callbacks.StopOnDivergence(every=2)
-    gan.fit(DATA, batch_size=4, verbose=0, callbacks=[guard])  # 8 finite steps
-    good = [v.numpy().copy() for v in gan.discriminator.variables]
+    gan.fit(DATA, batch_size=4, verbose=0, callbacks=[keras_gan.callbacks.StopOnDivergence(every=2)])  # 8 steps
+
+    def state():  # every variable the guard restores: the networks', the schedule's, both optimizers'
+        variables = list(gan.variables) + list(gan.d_optimizer.variables) + list(gan.g_optimizer.variables)
+        return {id(v): np.array(keras.ops.convert_to_numpy(v), copy=True) for v in variables}
+
+    seen = {}
 
     class Poison(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
-            if batch == 2:
+            seen[batch + 1] = state()  # the state after step batch + 1, before the poison
+            if batch == 2:  # after step 3: only the discriminator's weights turn NaN
                 for v in gan.discriminator.trainable_variables:
                     v.assign(v * np.nan)
 
     guard = keras_gan.callbacks.StopOnDivergence(every=2)
     history = gan.fit(DATA, batch_size=4, epochs=3, verbose=0, callbacks=[Poison(), guard])
-    assert guard.diverged["step"] == 4 and guard.diverged["restored_step"] == 2
-    assert guard.diverged["player"] in ("discriminator", "generator")
-    assert "Training diverged at step 4" in guard.message
+    assert guard.diverged == {"step": 4, "player": "discriminator", "loss": "d_loss", "restored_step": 2}
+    assert "Training diverged at step 4: the discriminator's loss (d_loss)" in guard.message
     assert len(history.history["d_loss"]) == 1  # stopped in the first epoch
-    assert all(np.all(np.isfinite(v.numpy())) for v in gan.discriminator.variables)
-    assert not all(np.array_equal(a, v.numpy()) for a, v in zip(good, gan.discriminator.variables))
+    # The last good weights are those of the snapshot at step 2, exactly: not step 3's (finite, but not a
+    # snapshot), not step 4's (NaN), not the previous fit's end.
+    now = state()
+    assert now.keys() == seen[2].keys()
+    for key, value in seen[2].items():
+        np.testing.assert_array_equal(now[key], value)
+    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 8 + 2
+    assert any(not np.array_equal(now[key], seen[3][key]) for key in now)

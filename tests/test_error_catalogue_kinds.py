@@ -2,8 +2,11 @@
 mechanism per kind, with a message that names what was passed, what was expected and the fix,
 and a refused run writes nothing.
 
-1. rules that live in docstrings: `keras_gan.models.validation.REQUIREMENTS`, checked at
-   `compile`/`fit` (and a test below that finds every "must" / "should not" / "requires" there);
+1. rules that live in docstrings: each owner (model, loss, trick, layer, callback, metric) declares
+   its own in a `requirements` tuple (`keras_gan.utils.requirements.Requirement`), and
+   `validation.check_requirements` collects and runs them at `compile`/`fit` (a test below finds
+   every "must" / "should not" / "requires" of the public docstrings among them); a model and a
+   trick that cannot work together are refused at `compile` with one form of message;
 2. inputs Keras accepts but a GAN cannot use: `validation.check_structure` against each model's
    `batch_structure`, and `validation.check_run_arguments` for `fit`'s and `compile`'s arguments;
 3. outputs: `validation.check_output_locations` (every callback's `output_locations`) before
@@ -27,6 +30,7 @@ import keras_gan
 from keras_gan import cli
 from keras_gan.models import validation
 from keras_gan.networks import conditional as cnets
+from keras_gan.utils.requirements import Requirement, declared_requirements
 from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
 
 DATA = np.random.default_rng(0).uniform(-1, 1, (32,) + SAMPLE_SHAPE).astype("float32")
@@ -48,6 +52,50 @@ def cgan(tricks=None):
     g = keras_gan.models.ConditionalGAN(cnets.conditional_mlp_generator(3, 3, SAMPLE_SHAPE, hidden=4),
                                         cnets.conditional_mlp_discriminator(SAMPLE_SHAPE, 3, hidden=4),
                                         latent_dim=3, num_classes=3, tricks=tricks)
+    g.compile()
+    return g
+
+
+def two_headed(second, channels=1, model=None):
+    """A functional discriminator `x -> [logit, head]` (InfoGAN's `[logit, q]`, SemiSupervisedGAN's `[classes, f]`)."""
+    x = keras.Input(SAMPLE_SHAPE[:-1] + (channels,))
+    h = keras.layers.Dense(4, name="body")(keras.layers.Flatten()(x))
+    return keras.Model(x, [keras.layers.Dense(1 if model != "semi" else 3, name="logit")(h),
+                           h if second == "features" else keras.layers.Dense(second, name="q")(h)])
+
+
+def infogan(tricks=None, channels=1):
+    g = keras_gan.models.InfoGAN(tiny_generator(latent_dim=2 + 3 + 1), two_headed(4, channels), noise_dim=2,
+                                 categorical=(3,), continuous=1, tricks=tricks)
+    g.compile()
+    return g
+
+
+def semi_supervised(tricks=None, channels=1):
+    g = keras_gan.models.SemiSupervisedGAN(tiny_generator(), two_headed("features", channels, model="semi"),
+                                           LATENT_DIM, num_classes=3, tricks=tricks)
+    g.compile()
+    return g
+
+
+def cyclegan(tricks=None):
+    s = (8, 8, 1)
+
+    def translator():
+        return keras.Sequential([keras.Input(s), keras.layers.Conv2D(1, 1, activation="tanh")])
+
+    def patches():
+        return keras.Sequential([keras.Input(s), keras.layers.Conv2D(1, 3, strides=2)])
+
+    g = keras_gan.models.CycleGAN(translator(), translator(), patches(), patches(), tricks=tricks)
+    g.compile()
+    return g
+
+
+def conditional_packing():
+    g = keras_gan.models.ConditionalGAN(cnets.conditional_mlp_generator(3, 3, SAMPLE_SHAPE, hidden=4),
+                                        cnets.conditional_mlp_discriminator(SAMPLE_SHAPE[:-1] + (2,), 3, hidden=4),
+                                        latent_dim=3, num_classes=3, tricks=[keras_gan.tricks.Packing(2)])
     g.compile()
     return g
 
@@ -81,7 +129,8 @@ MISTAKES = [
      ValueError, r"WGANGP: the discriminator \(critic\) has batch normalization.*LayerNormalization"),
     (1, "FeatureMatching on a discriminator with two inputs",
      lambda tmp: cgan(tricks=[keras_gan.tricks.FeatureMatching()]),
-     ValueError, r"FeatureMatching needs a discriminator with one input; this one takes 2"),
+     ValueError, r"ConditionalGAN cannot use FeatureMatching: it runs the discriminator on the samples alone, and "
+                 r"ConditionalGAN's discriminator takes 2 inputs.*Use HistoricalAveraging or .* instead"),
     (1, "FeatureMatching on a layer the discriminator lacks (at compile, not at the first step)",
      lambda tmp: gan(tricks=[keras_gan.tricks.FeatureMatching(layer="features")]),
      ValueError, r"FeatureMatching cannot read layer 'features'.*name an existing layer"),
@@ -104,6 +153,39 @@ MISTAKES = [
      lambda tmp: gan(tricks=[keras_gan.tricks.Packing(2)], discriminator=critic(channels=2)).fit(
          dataset(DATA, batch=6), verbose=0),
      ValueError, r"Packing\(m=2\).*batch size is not fixed.*drop_remainder=True"),
+    # a model and a trick that cannot work together: "<Model> cannot use <Trick>: <why>. Use <what> instead."
+    (1, "CycleGAN with GradientPenalty", lambda tmp: cyclegan([keras_gan.tricks.GradientPenalty(10.0)]),
+     ValueError, r"CycleGAN cannot use GradientPenalty: it penalizes one discriminator's gradient .* and CycleGAN "
+                 r"has 2 discriminators. Use keras.layers.SpectralNormalization .* instead"),
+    (1, "CycleGAN with R1Penalty", lambda tmp: cyclegan([keras_gan.tricks.R1Penalty(1.0)]),
+     ValueError, r"CycleGAN cannot use R1Penalty: .*CycleGAN has 2 discriminators.* instead"),
+    (1, "CycleGAN with FeatureMatching", lambda tmp: cyclegan([keras_gan.tricks.FeatureMatching()]),
+     ValueError, r"CycleGAN cannot use FeatureMatching: it matches the features of one discriminator.*CycleGAN has 2 "
+                 r"discriminators. Use HistoricalAveraging or OrthogonalRegularization instead"),
+    (1, "ConditionalGAN with Packing", lambda tmp: conditional_packing(),
+     ValueError, r"ConditionalGAN cannot use Packing\(m=2\): it cuts the samples into packs of 2, and "
+                 r"ConditionalGAN's discriminator takes 2 inputs per sample.*MinibatchStandardDeviation.* instead"),
+    (1, "InfoGAN with Packing", lambda tmp: infogan([keras_gan.tricks.Packing(2)], channels=2),
+     ValueError, r"InfoGAN cannot use Packing\(m=2\): .*InfoGAN's discriminator has 2 outputs, which the model "
+                 r"reads per sample.* instead"),
+    (1, "SemiSupervisedGAN with Packing", lambda tmp: semi_supervised([keras_gan.tricks.Packing(2)], channels=2),
+     ValueError, r"SemiSupervisedGAN cannot use Packing\(m=2\): .*has 2 outputs.* instead"),
+    (1, "InfoGAN with FeatureMatching on a layer index",
+     lambda tmp: infogan([keras_gan.tricks.FeatureMatching(layer=-2)]),
+     ValueError, r"InfoGAN cannot use FeatureMatching\(layer=-2\): InfoGAN's discriminator has 2 outputs.*"
+                 r"'body', 'logit', 'q'.*Use FeatureMatching\(layer='<the features layer's name>'\) instead"),
+    (1, "SemiSupervisedGAN with TopK", lambda tmp: semi_supervised([keras_gan.tricks.TopK()]),
+     ValueError, r"SemiSupervisedGAN cannot use TopK: TopK selects samples in the generator's adversarial cost, and "
+                 r"SemiSupervisedGAN's generator has none.*Use TopK with a model .* instead"),
+    (1, "TopK beside FeatureMatching(replace_objective=True)",
+     lambda tmp: gan(tricks=[keras_gan.tricks.FeatureMatching(replace_objective=True), keras_gan.tricks.TopK()]),
+     ValueError, r"GAN cannot use TopK with FeatureMatching: .*FeatureMatching replaces that cost. Use one of the "
+                 r"two .*instead"),
+    (1, "WGAN with TrainLosingPlayer's cross-entropy thresholds",
+     lambda tmp: keras_gan.models.WGAN(tiny_generator(), tiny_discriminator(), LATENT_DIM,
+                                       tricks=[keras_gan.tricks.TrainLosingPlayer()]).compile(),
+     ValueError, r"WGAN cannot use TrainLosingPlayer with its default thresholds \(0.3, 0.3\): .*wasserstein loss.*"
+                 r"Use thresholds on that loss's scale.* instead"),
     # 2. inputs Keras accepts but a GAN cannot use ---------------------------------------------
     (2, "a dataset yielding dicts",
      lambda tmp: gan().fit(tf.data.Dataset.from_tensor_slices({"image": DATA, "label": LABELS}).batch(8),
@@ -247,6 +329,8 @@ MISTAKES = [
      TypeError, r"Received: <class .*R1Penalty'> \(a class: instantiate it\)"),
     (4, "a trick weight that is not a number", lambda tmp: keras_gan.tricks.GradientPenalty("10"),
      TypeError, r"`weight` must be a number >= 0. Received: weight='10'"),
+    (4, "a weight for a trick that adds no cost term", lambda tmp: keras_gan.tricks.TopK(weight=2.0),
+     TypeError, r"TopK adds no cost term, so it takes no `weight`; received weight=2.0"),
     (4, "Packing(2.5)", lambda tmp: keras_gan.tricks.Packing(2.5),
      TypeError, r"`m` must be an int >= 1 \(samples per pack\). Received: m=2.5"),
     (4, "a seed that is not an int",
@@ -406,19 +490,44 @@ def documented_rules():
                         yield where, sentence
 
 
+def public_classes():
+    """Every public class of the packages whose docstrings state rules."""
+    seen = set()
+    for package in (keras_gan.models, keras_gan.tricks, keras_gan.losses, keras_gan.callbacks, keras_gan.layers,
+                    keras_gan.metrics):
+        for name in getattr(package, "__all__", dir(package)):
+            obj = getattr(package, name, None)
+            if inspect.isclass(obj) and id(obj) not in seen:
+                seen.add(id(obj))
+                yield obj
+
+
+def own_requirements(cls):
+    """The rules `cls` declares itself (its bases' apply to it too, see `declared_requirements`)."""
+    return [r for r in vars(cls).get("requirements", ()) if isinstance(r, Requirement)]
+
+
 def test_every_rule_a_docstring_states_is_declared_with_its_check():
-    declared = [(r.source, r.quote) for r in validation.REQUIREMENTS]
+    """Each "must" / "should not" / "requires" sentence is a rule its owner declares (or one of its bases does)."""
+    classes = {cls.__name__: cls for cls in public_classes()}
     undeclared = [(where, sentence) for where, sentence in documented_rules()
-                  if not any(where == source and quote in sentence for source, quote in declared)
+                  if not any(r.quote in sentence for r in declared_requirements(classes[where.split(".")[0]])
+                             if where.split(".")[0] in classes)
                   and not any(where == source and quote in sentence for source, quote in DESCRIPTIVE)]
-    assert not undeclared, ("docstring rules with no entry in keras_gan.models.validation.REQUIREMENTS "
-                            f"(declare the check, or say where it is enforced): {undeclared}")
+    assert not undeclared, ("docstring rules that no owner declares in its `requirements` (declare the check, or "
+                            f"say where it is enforced): {undeclared}")
     rules = list(documented_rules())
-    for requirement in validation.REQUIREMENTS:
-        assert any(where == requirement.source and requirement.quote in s for where, s in rules), requirement.name
-        assert requirement.check is not None or requirement.enforced_by, requirement.name
-        assert requirement.severity in ("error", "warning") and requirement.stage in (
-            "construction", "compile", "fit", "trace")
+    for cls in classes.values():
+        for requirement in own_requirements(cls):  # each quote is in the docstrings of the class declaring it
+            assert any(where.split(".")[0] == cls.__name__ and requirement.quote in s for where, s in rules), (
+                cls.__name__, requirement.name)
+            assert requirement.check is not None or requirement.enforced_by, requirement.name
+            assert requirement.severity in ("error", "warning") and requirement.stage in (
+                "construction", "compile", "fit", "trace")
+
+
+def all_declared_rules():
+    return {r.name for cls in public_classes() for r in own_requirements(cls)}
 
 
 # Each declared rule, and the catalogue case (or test) that provokes it.
@@ -426,10 +535,14 @@ PROVOKED_BY = {
     "distinct_optimizers": "the same optimizer for both players",  # tests/test_error_catalogue.py
     "one_logit_per_sample": "discriminator with two outputs per sample",  # tests/test_error_catalogue.py
     "wgangp_no_batch_norm": "WGANGP critic with batch normalization",
-    "gradient_penalty_no_batch_norm": "GradientPenalty with a batch-normalized discriminator",
-    "r1_no_batch_norm": "R1Penalty with a batch-normalized discriminator",
+    "input_gradient_penalty_no_batch_norm": "GradientPenalty with a batch-normalized discriminator",
+    "single_discriminator": "CycleGAN with GradientPenalty",
     "feature_matching_one_input": "FeatureMatching on a discriminator with two inputs",
+    "feature_matching_named_layer": "InfoGAN with FeatureMatching on a layer index",
     "packing_batch_multiple": "Packing with a batch size that is not a multiple of m",
+    "packing_one_input_one_output": "ConditionalGAN with Packing",
+    "top_k_adversarial_cost": "SemiSupervisedGAN with TopK",
+    "train_losing_player_loss_scale": "WGAN with TrainLosingPlayer's cross-entropy thresholds",
     "wasserstein_lipschitz": "the Wasserstein loss with an unconstrained critic",
     "trick_term_names": "test_an_undeclared_trick_log_is_refused_before_any_update",
     "inception_probabilities": "a classifier score on a network of logits",
@@ -443,8 +556,63 @@ def test_every_declared_rule_is_provoked():
 
     names = ({m[1] for m in MISTAKES} | {w[0] for w in WARNINGS} | {m[0] for m in first.MISTAKES}
              | {n for n in globals() if n.startswith("test_")})
-    assert set(PROVOKED_BY) == {r.name for r in validation.REQUIREMENTS}
+    assert set(PROVOKED_BY) == all_declared_rules()
     assert not [case for case in PROVOKED_BY.values() if case not in names]
+
+
+REFUSALS = [m for m in MISTAKES if m[1] in (
+    "FeatureMatching on a discriminator with two inputs", "CycleGAN with GradientPenalty", "CycleGAN with R1Penalty",
+    "CycleGAN with FeatureMatching", "ConditionalGAN with Packing", "InfoGAN with Packing",
+    "SemiSupervisedGAN with Packing", "InfoGAN with FeatureMatching on a layer index", "SemiSupervisedGAN with TopK",
+    "TopK beside FeatureMatching(replace_objective=True)", "WGAN with TrainLosingPlayer's cross-entropy thresholds")]
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=[m[1] for m in REFUSALS])
+def test_a_refused_model_and_trick_pair_names_both_the_reason_and_what_to_use_instead(case):
+    """Every refusal reads "<Model> cannot use <Trick>...: <reason>. Use <alternative> instead."."""
+    _, _, action, error, _ = case
+    with pytest.raises(error) as info:
+        action(None)
+    message = str(info.value)
+    model, rest = message.split(" cannot use ", 1)
+    trick = re.match(r"\w+", rest).group(0)
+    assert model in {c.__name__ for c in public_classes()} and hasattr(keras_gan.tricks, trick), message
+    assert ": " in rest and " instead" in message.rsplit(". ", 1)[-1], message
+
+
+def test_rules_are_collected_from_their_owners_not_looked_up_by_name():
+    """The model's classes, its loss, its tricks, its networks' layers and the run's callbacks declare the rules."""
+    seen = []
+
+    def note(owner, model, context):
+        seen.append((type(owner).__name__, sorted(context)))
+
+    rule = Requirement("noted", "noted", "fit", note)
+
+    class NotedLayer(keras.layers.Dense):
+        requirements = (rule,)
+
+    class NotedCallback(keras.callbacks.Callback):
+        requirements = (rule,)
+
+    class NotedGAN(keras_gan.models.GAN):
+        requirements = (rule,)
+
+    critic = keras.Sequential([keras.Input(SAMPLE_SHAPE), keras.layers.Flatten(), NotedLayer(1)])
+    model = NotedGAN(tiny_generator(), critic, LATENT_DIM, tricks=[keras_gan.tricks.WeightClipping(0.01)])
+    model.compile(loss="wasserstein")
+    owners = [type(owner).__name__ for owner, _ in validation.collect_requirements(model, [NotedCallback()])]
+    assert owners[0] == "NotedGAN" and {"WassersteinLoss", "WeightClipping", "NotedLayer", "NotedCallback"} <= set(
+        owners)
+    model.fit(DATA, epochs=1, verbose=0, callbacks=[NotedCallback()])
+    assert [name for name, _ in seen] == ["NotedGAN", "NotedLayer", "NotedCallback"]
+    assert seen[0][1] == ["batch_sizes", "batch_text", "callbacks"]
+
+
+def test_validation_looks_nothing_up_by_class_name():
+    source = inspect.getsource(validation)
+    for pattern in ("__name__ ==", "__name__ !=", "_is_model", "__mro__", ".__name__ in", "REQUIREMENTS"):
+        assert pattern not in source, pattern
 
 
 # ------------------------------------------------------------------ the command line (kinds 3 and 5)

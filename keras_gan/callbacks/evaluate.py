@@ -35,6 +35,21 @@ class Evaluate(keras.callbacks.Callback):
 
     Example:
 
+    >>> G = keras.Sequential([keras.Input((3,)), keras.layers.Dense(16, activation="tanh"),
+    ...                       keras.layers.Reshape((4, 4, 1))])
+    >>> D = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=3)
+    >>> gan.compile()
+    >>> images = np.random.default_rng(0).uniform(-1, 1, (64, 4, 4, 1)).astype("float32")
+    >>> features = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])  # a stand-in network
+    >>> fd = keras_gan.metrics.FrechetDistance(features, name="fd")
+    >>> evaluate = keras_gan.callbacks.Evaluate(images, metrics=[fd], num_samples=64)
+    >>> history = gan.fit(images, batch_size=16, epochs=2, verbose=0, callbacks=[evaluate])
+    >>> len(history.history["fd"]), bool(history.history["fd"][-1] > 0)
+    (2, True)
+
+    On digits, with the shipped classifier's features, keeping the best model:
+
     ```python
     evaluate = keras_gan.callbacks.Evaluate(images, metrics=["digit_fd"], num_samples=1000)
     checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="digit_fd", mode="min",
@@ -68,7 +83,7 @@ class Evaluate(keras.callbacks.Callback):
     @staticmethod
     def _take(data, n):
         if not (hasattr(data, "shape") or hasattr(data, "element_spec") or isinstance(data, (list, tuple))):
-            from keras_gan.models.validation import describe
+            from keras_gan.utils.messages import describe
 
             raise TypeError(f"`Evaluate` needs real images (an array or a tf.data.Dataset) as `real_data`; "
                             f"received {describe(data)}. E.g. Evaluate(images, metrics=['digit_fd']).")

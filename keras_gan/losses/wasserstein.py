@@ -4,6 +4,21 @@ import keras
 from keras import ops
 
 from keras_gan.losses.base import AdversarialLoss, _flat
+from keras_gan.utils.requirements import Requirement, layers_of
+
+
+def _lipschitz_critic(loss, model, context):
+    """Nothing keeps the critic Lipschitz: no trick that declares it, no spectral normalization, no constraint."""
+    if any(trick.keeps_critic_lipschitz for trick in model.tricks):
+        return None
+    for network in model.player_networks("discriminator"):
+        for layer in layers_of(network):
+            if isinstance(layer, keras.layers.SpectralNormalization) or getattr(layer, "kernel_constraint", None):
+                return None
+    return ("the Wasserstein loss needs a (roughly) 1-Lipschitz critic, and nothing here keeps it so: the "
+            "critic's scores can grow without bound. Add tricks=[keras_gan.tricks.GradientPenalty(10.0)] or "
+            "[keras_gan.tricks.WeightClipping(0.01)], wrap the critic's layers in "
+            "keras.layers.SpectralNormalization, or use keras_gan.models.WGANGP / WGAN.")
 
 
 def wasserstein_critic_loss(real_scores, fake_scores):
@@ -18,13 +33,15 @@ def wasserstein_critic_loss(real_scores, fake_scores):
 
     Example:
 
+    A critic scoring the real samples higher (mean (1 + 3) / 2 = 2) than the
+    generated ones (mean (-1 + 0) / 2 = -0.5) gets a negative loss,
+    -0.5 - 2 = -2.5 (the reverse sign convention would give +2.5):
+
     >>> import numpy as np
-    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
-    >>> value = float(wasserstein_critic_loss(logits, -logits))
-    >>> bool(np.isfinite(value))
-    True
-    >>> round(value, 4)
-    0.0
+    >>> real = np.array([[1.0], [3.0]], "float32")
+    >>> fake = np.array([[-1.0], [0.0]], "float32")
+    >>> float(wasserstein_critic_loss(real, fake))
+    -2.5
 
     Reference:
         Arjovsky, Chintala and Bottou, "Wasserstein Generative Adversarial Networks", ICML 2017.
@@ -43,13 +60,13 @@ def wasserstein_generator_loss(fake_scores):
 
     Example:
 
+    The generator lowers its loss by raising the critic's scores of its
+    samples: scores -1, 0 and 4 (mean 1) give -(-1 + 0 + 4) / 3 = -1.0:
+
     >>> import numpy as np
-    >>> logits = np.array([[-50.0], [0.0], [50.0]], "float32")
-    >>> value = float(wasserstein_generator_loss(logits))
-    >>> bool(np.isfinite(value))
-    True
-    >>> round(value, 4)
-    -0.0
+    >>> fake = np.array([[-1.0], [0.0], [4.0]], "float32")
+    >>> float(wasserstein_generator_loss(fake))
+    -1.0
 
     Reference:
         Arjovsky, Chintala and Bottou, "Wasserstein Generative Adversarial Networks", ICML 2017.
@@ -82,6 +99,10 @@ class WassersteinLoss(AdversarialLoss):
     """
 
     probabilistic = False
+    requirements = (
+        Requirement("wasserstein_lipschitz", "The critic must be kept (approximately) 1-Lipschitz", "compile",
+                    _lipschitz_critic, severity="warning"),
+    )
 
     def __init__(self, name="wasserstein", **kwargs):
         kwargs.pop("label_smoothing", None)

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from keras_gan.metrics import distances
+from keras_gan.utils.requirements import Requirement
 
 
 def _to_numpy(x, what):
@@ -546,6 +547,11 @@ class InceptionScore(_InceptionDefault, ClassifierScore):
         Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
 
+    requirements = (
+        Requirement("inception_probabilities", "`network` must output class probabilities", "construction",
+                    enforced_by="ClassifierScore.update_probabilities (every update)"),
+    )
+
     include_top = True
 
     def __init__(self, network=None, weights="imagenet", value_range=(-1.0, 1.0), splits=10, batch_size=64,
@@ -576,6 +582,12 @@ class DigitFrechetDistance(FrechetDistance):
         Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
         Equilibrium", NeurIPS 2017 (FID).
     """
+
+    requirements = (
+        Requirement("digit_image_shape", "Images must be `(n, 28, 28, 1)` in [-1, 1]", "fit",
+                    enforced_by="_ImageMetric._check_images (shape and expected_range); Evaluate runs it "
+                    "in on_train_begin"),
+    )
 
     def __init__(self, batch_size=256, name="digit_fd", **kwargs):
         from keras_gan.metrics.digit_classifier import digit_feature_extractor
@@ -610,6 +622,12 @@ class DigitClassifierScore(ClassifierScore):
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
+
+    requirements = (
+        Requirement("digit_image_shape_score", "Images must be `(n, 28, 28, 1)` in [-1, 1]", "fit",
+                    enforced_by="_ImageMetric._check_images (shape and expected_range); Evaluate runs it "
+                    "in on_train_begin"),
+    )
 
     def __init__(self, splits=10, batch_size=256, name="digit_score", **kwargs):
         from keras_gan.metrics.digit_classifier import load_digit_classifier

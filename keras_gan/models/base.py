@@ -12,6 +12,7 @@ from keras_gan.models.fitting import FitMixin
 from keras_gan.models.logs import LogsMixin
 from keras_gan.models.serialization import ConfigMixin
 from keras_gan.tricks.chain import TrickChain
+from keras_gan.utils.requirements import Requirement
 
 #: The two players of every keras-gan model, with the attribute holding each one's optimizer.
 PLAYERS = {"discriminator": "d_optimizer", "generator": "g_optimizer"}
@@ -83,6 +84,10 @@ class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, JaxStateMixin, keras.Mo
     #: Whether the generator's cost has an adversarial term computed on the
     #: discriminator's outputs (what `Trick.generator_logits` acts on).
     has_adversarial_generator_cost = True
+    requirements = (
+        Requirement("distinct_optimizers", "Must be a different instance from `d_optimizer`", "compile",
+                    enforced_by="AdversarialModel.compile"),
+    )
 
     def __init__(self, *, schedule=None, discriminator_steps=None, simultaneous=None, tricks=None, name=None,
                  **kwargs):

@@ -14,6 +14,7 @@ from keras_gan.errors import GANConfigurationError
 from keras_gan.models import validation
 from keras_gan.models.base import AdversarialModel
 from keras_gan.models.step import GANStep
+from keras_gan.utils.requirements import Requirement
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -124,6 +125,10 @@ class GAN(AdversarialModel):
         self.latent_draws = self._state_variable("latent_draws", 0)
 
     _network_config_keys = ("generator", "discriminator")
+    requirements = (
+        Requirement("one_logit_per_sample", "The discriminator must return one logit (or critic score) per sample",
+                    "compile", enforced_by="GAN.build (validation.check_logits_shape)"),
+    )
 
     #: The batches `fit` takes (checked by `validation.check_structure`): samples, or samples and labels
     #: (which a GAN ignores).
@@ -322,8 +327,18 @@ class GAN(AdversarialModel):
 
         Example:
 
-        >>> # with gan.averaged_generator():
-        >>> #     images = gan.generate(16)
+        >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, seed=0)
+        >>> gan.compile(g_optimizer=keras.optimizers.Adam(0.1, use_ema=True))
+        >>> _ = gan.fit(np.ones((32, 2), "float32"), batch_size=16, verbose=0)
+        >>> z = np.ones((1, 4), "float32")
+        >>> average = gan.generate(z)  # fit leaves the average in the generator
+        >>> _ = G.layers[0].kernel.assign(G.layers[0].kernel + 1.0)  # weights that are not the average
+        >>> with gan.averaged_generator():
+        ...     inside = gan.generate(z)
+        >>> bool(np.allclose(inside, average)), bool(np.allclose(gan.generate(z), average))
+        (True, False)
         """
         return self.averaged_weights("generator")
 

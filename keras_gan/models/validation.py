@@ -2,20 +2,35 @@
 
 Shared by every adversarial model (`keras_gan.models.base`); each check raises
 `GANConfigurationError` (a `ValueError`) or `TypeError` naming what the user passed.
+The rules the docstrings state are declared by their owners (models, losses,
+tricks, layers, callbacks) in `requirements` tuples; `check_requirements`
+collects and runs them. The message helpers live in `keras_gan.utils.messages`
+(re-exported here).
 """
 
-import dataclasses
 import inspect
 import math
 import numbers
 import os
-import re
-import warnings
+import sys
 
 import keras
 import numpy as np
 
 from keras_gan.errors import GANConfigurationError
+from keras_gan.utils.messages import (  # noqa: F401 - re-exported: `validation.describe` etc.
+    check_positive_int,
+    check_sample_count,
+    describe,
+    describe_spec,
+    first_line,
+    informative_line,
+    leaf_text,
+    sentence,
+    shape_text,
+    warn_user,
+)
+from keras_gan.utils.requirements import Requirement, declared_requirements, layers_of  # noqa: F401 - re-exported
 
 
 def resolve_optimizer(identifier, role, default):
@@ -96,46 +111,6 @@ def check_tricks(tricks):
     return tricks
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# Lines Keras wraps around the line that says what went wrong.
-_BOILERPLATE = ("Exception encountered when calling", "Arguments received by", "Call arguments received",
-                "Traceback", "\u2022", "During handling of")
-
-
-def informative_line(error, limit=300):
-    """The line of an error that says what went wrong, without Keras's framing lines.
-
-    Keras wraps a layer's error between "Exception encountered when calling
-    ..." and "Arguments received by ..."; the line in between carries the
-    information (the expected and received shapes), so re-raised messages
-    keep that one. Long lines are cut at a sentence end where one is near.
-
-    Args:
-        error: An exception (or a message).
-        limit: Characters kept at most.
-
-    Returns:
-        One line.
-
-    Example:
-
-    >>> informative_line(ValueError("Exception encountered when calling Dense.call().\\n\\nExpected 7, got 3"))
-    'Expected 7, got 3'
-    """
-    lines = [_ANSI.sub("", line).strip() for line in str(error).splitlines()]
-    lines = [line for line in lines if line]
-    useful = [line for line in lines if not line.startswith(_BOILERPLATE)]
-    line = (useful or lines or [type(error).__name__])[0]
-    if len(line) > limit:
-        cut = line.rfind(". ", 0, limit)
-        line = line[: cut + 1] if cut > limit // 2 else line[: limit - 3].rstrip() + "..."
-    return line
-
-
-#: Kept for callers written before `informative_line`: the same line.
-first_line = informative_line
-
-
 def check_logits_shape(logits):
     """Refuses a discriminator output that is not one logit per sample."""
     shape = tuple(logits.shape)
@@ -179,7 +154,8 @@ def first_array(x):
     return None
 
 
-BOUNDED_ACTIVATIONS = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+#: The output ranges of Keras's bounded activations (the functions themselves, not their names).
+BOUNDED_ACTIVATIONS = {keras.activations.tanh: (-1.0, 1.0), keras.activations.sigmoid: (0.0, 1.0)}
 
 
 def output_range(network):
@@ -190,7 +166,7 @@ def output_range(network):
     for layer in reversed(layers):
         activation = getattr(layer, "activation", None)
         if activation is not None:
-            return BOUNDED_ACTIVATIONS.get(getattr(activation, "__name__", ""))
+            return BOUNDED_ACTIVATIONS.get(activation)
         if isinstance(layer, keras.Model):
             return output_range(layer)
         if not isinstance(layer, (keras.layers.Reshape, keras.layers.Flatten, keras.layers.Cropping2D)):
@@ -230,13 +206,10 @@ def check_values(x, output_range=None):
     bottom, top = output_range
     margin = 0.05 * (top - bottom)
     if high > top + margin or low < bottom - margin:
-        warnings.warn(
+        warn_user(
             f"The data ranges over [{low:g}, {high:g}], but the generator's output layer can only "
             f"produce [{bottom:g}, {top:g}]. Scale the data to that range (images: x / 127.5 - 1 "
-            "for tanh, x / 255 for sigmoid), or change the generator's output activation.",
-            UserWarning,
-            stacklevel=4,
-        )
+            "for tanh, x / 255 for sigmoid), or change the generator's output activation.")
 
 
 def sample_shape_of(x):
@@ -259,110 +232,6 @@ def sample_shape_of(x):
             dims = tuple(shape[1:])
             return None if any(d is None for d in dims) else tuple(int(d) for d in dims)
     return None
-
-
-# ------------------------------------------------------------ what the user passed
-
-
-def describe(value):
-    """What the user passed, in words, for messages: `the float 2.5`, `an array of shape (2, 9)`.
-
-    Args:
-        value: Anything a user may pass.
-
-    Returns:
-        A short phrase.
-
-    Example:
-
-    >>> describe(2.5), describe("3"), describe(np.zeros((2, 9)))
-    ('the float 2.5', "the string '3'", 'an array of shape (2, 9) and dtype float64')
-    """
-    if value is None:
-        return "None"
-    if isinstance(value, (bool, np.bool_)):
-        return f"the bool {bool(value)}"
-    if isinstance(value, numbers.Integral):
-        return f"the int {int(value)}"
-    if isinstance(value, numbers.Real):
-        return f"the float {float(value)!r}"
-    if isinstance(value, numbers.Number):
-        return f"the {type(value).__name__} {value!r}"
-    if isinstance(value, (str, bytes)):
-        text = repr(value)
-        return f"the string {text if len(text) < 40 else text[:37] + '...'}"
-    if isinstance(value, dict):
-        return f"a dict with keys {sorted(str(k) for k in value)}"
-    if hasattr(value, "element_spec"):
-        return f"a tf.data.Dataset yielding {describe_spec(value.element_spec)}"
-    shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
-    if shape is not None and dtype is not None and not callable(shape):
-        kind = "an array" if isinstance(value, np.ndarray) else "a tensor"
-        return f"{kind} of shape {_shape(shape)} and dtype {_dtype_name(dtype)}"
-    if isinstance(value, (list, tuple)):
-        kinds = sorted({type(v).__name__ for v in value})
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}" + (
-            f" ({', '.join(kinds)})" if kinds else "")
-    return f"a {type(value).__name__}"
-
-
-def describe_spec(spec):
-    """A dataset's element structure in words: `dicts with keys [...]`, `2-tuples`, `tensors of shape ...`."""
-    if isinstance(spec, dict):
-        return f"dicts with keys {sorted(str(k) for k in spec)}"
-    if isinstance(spec, (tuple, list)):
-        return f"{len(spec)}-tuples ({', '.join(_leaf_text(s) for s in spec)})"
-    return _leaf_text(spec, plural=True)
-
-
-def _leaf_text(spec, plural=False):
-    if isinstance(spec, (dict, tuple, list)):
-        return describe_spec(spec)
-    shape = getattr(spec, "shape", None)
-    kind = type(spec).__name__.replace("Spec", "").replace("Tensor", "tensor").lower() or "tensor"
-    kind = "tensor" if kind in ("tensor", "") else kind
-    text = f"{kind}{'s' if plural else ''}"
-    return text if shape is None else f"{text} of shape {_shape(shape)}"
-
-
-def _shape(shape):
-    try:
-        return tuple(None if d is None else int(d) for d in shape)
-    except TypeError:
-        return "unknown"
-
-
-def _dtype_name(dtype):
-    if isinstance(dtype, np.dtype) and not (np.issubdtype(dtype, np.number) or dtype.kind == "b"):
-        return str(dtype)  # <U1, object: what NumPy prints
-    return getattr(dtype, "name", None) or str(dtype)
-
-
-def check_sample_count(n, argument="n", fix="e.g. generate(16)"):
-    """A positive int number of samples, or a message naming what was passed."""
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-        if isinstance(n, numbers.Real) and float(n).is_integer() and n > 0:
-            fix = f"pass int({n!r}) = {int(n)}"
-        raise TypeError(
-            f"`{argument}` must be a positive int (a number of samples) or an array of latent vectors; "
-            f"received {describe(n)}. Fix: {fix}."
-        )
-    if n <= 0:
-        raise ValueError(f"`{argument}` must be a positive number of samples; received {int(n)}. Fix: {fix}.")
-    return int(n)
-
-
-def check_positive_int(value, argument, allow_none=False, minimum=1):
-    """`value` if it is an int >= `minimum` (or None where allowed); else a message naming `argument`."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{argument}` must be an int >= {minimum}{' or None' if allow_none else ''}; "
-                        f"received {argument}={value!r} ({describe(value)}).")
-    if value < minimum:
-        raise ValueError(f"`{argument}` must be an int >= {minimum}{' or None' if allow_none else ''}; "
-                         f"received {argument}={int(value)}.")
-    return int(value)
 
 
 # ------------------------------------------------ the structure of the data and of fit's arguments
@@ -402,7 +271,16 @@ def _is_keras_data_object(x):
     """Data Keras reads batch by batch whose structure is known only by iterating: not checked here."""
     if inspect.isgenerator(x) or isinstance(x, keras.utils.PyDataset):
         return True
-    return type(x).__name__ in ("DataLoader", "DataFrame", "Series") or hasattr(x, "__next__")
+    return isinstance(x, _third_party_data_classes()) or hasattr(x, "__next__")
+
+
+def _third_party_data_classes():
+    """PyTorch's `DataLoader` and pandas' `DataFrame`/`Series`, where those libraries are already imported."""
+    found = []
+    for module, names in (("torch.utils.data", ("DataLoader",)), ("pandas", ("DataFrame", "Series"))):
+        loaded = sys.modules.get(module)
+        found += [getattr(loaded, name, None) for name in names] if loaded is not None else []
+    return tuple(cls for cls in found if isinstance(cls, type))
 
 
 def _structure_error(model, argument, received, expected, fix):
@@ -509,12 +387,20 @@ def _check_element(model, element, structure, argument, expected, dataset=False)
             raise _structure_error(
                 model, argument, f"data whose `{spec.rstrip('?')}` part is {describe_spec(part)}", expected,
                 f"Give `{spec.rstrip('?')}` as one array (or tensor) per batch.")
-        kind = type(part).__name__
-        if kind in ("RaggedTensorSpec", "SparseTensorSpec", "RaggedTensor", "SparseTensor"):
+        if _is_ragged_or_sparse(part):
             raise _structure_error(
-                model, argument, f"data whose `{spec.rstrip('?')}` part is {_leaf_text(part, True)}", expected,
+                model, argument, f"data whose `{spec.rstrip('?')}` part is {leaf_text(part, True)}", expected,
                 "Give dense tensors: pad ragged samples to one shape, or call tf.sparse.to_dense.")
     _check_batched(model, parts[0], argument, dataset)
+
+
+def _is_ragged_or_sparse(part):
+    """A TensorFlow ragged or sparse tensor (or spec); TensorFlow is only consulted when already imported."""
+    tf = sys.modules.get("tensorflow")
+    kinds = tuple(getattr(tf, name, None) for name in ("RaggedTensorSpec", "SparseTensorSpec", "RaggedTensor",
+                                                         "SparseTensor")) if tf is not None else ()
+    kinds = tuple(kind for kind in kinds if isinstance(kind, type))
+    return bool(kinds) and isinstance(part, kinds)
 
 
 def _check_batched(model, first, argument, dataset):
@@ -523,7 +409,7 @@ def _check_batched(model, first, argument, dataset):
     shape = getattr(first, "shape", None)
     if sample_shape is None or shape is None or getattr(shape, "rank", len(shape)) is None:
         return
-    shape = _shape(shape)
+    shape = shape_text(shape)
     if shape == "unknown" or shape != tuple(sample_shape):  # exactly one sample's shape: no batch axis
         return
     if dataset:
@@ -634,24 +520,36 @@ def output_locations(callback):
     A callback declares its own with an `output_locations()` method (as
     `keras_gan.callbacks.SampleSaver` does); Keras's writing callbacks
     (`ModelCheckpoint`, `BackupAndRestore`, `TensorBoard`, `CSVLogger`) are
-    known here.
+    known here (matched with `isinstance`).
+
+    Args:
+        callback: A Keras callback.
+
+    Returns:
+        A list of `(argument, path, kind)`, `kind` `"file"` or `"directory"`.
     """
     own = getattr(callback, "output_locations", None)
     if callable(own):
         return list(own())
-    known = (
-        ("ModelCheckpoint", "filepath", "file"), ("BackupAndRestore", "backup_dir", "directory"),
-        ("TensorBoard", "log_dir", "directory"), ("CSVLogger", "filename", "file"),
-        ("OrbaxCheckpoint", "directory", "directory"),
-    )
     found = []
-    for class_name, attribute, kind in known:
-        cls = getattr(keras.callbacks, class_name, None)
-        if cls is not None and isinstance(callback, cls):
+    for cls, attribute, kind in _keras_writers():
+        if isinstance(callback, cls):
             path = getattr(callback, attribute, None)
             if isinstance(path, (str, bytes)) or hasattr(path, "__fspath__"):
-                found.append((f"{class_name}({attribute}={str(path)!r})", path, kind))
+                found.append((f"{cls.__name__}({attribute}={str(path)!r})", path, kind))
     return found
+
+
+def _keras_writers():
+    """`(class, attribute, kind)` for Keras's callbacks that write files (those this Keras version has)."""
+    known = (
+        (getattr(keras.callbacks, "ModelCheckpoint", None), "filepath", "file"),
+        (getattr(keras.callbacks, "BackupAndRestore", None), "backup_dir", "directory"),
+        (getattr(keras.callbacks, "TensorBoard", None), "log_dir", "directory"),
+        (getattr(keras.callbacks, "CSVLogger", None), "filename", "file"),
+        (getattr(keras.callbacks, "OrbaxCheckpoint", None), "directory", "directory"),
+    )
+    return [(cls, attribute, kind) for cls, attribute, kind in known if isinstance(cls, type)]
 
 
 def check_callbacks(model, callbacks):
@@ -683,182 +581,80 @@ def check_output_locations(callbacks):
             check_output_location(path, argument, kind)
 
 
-# ----------------------------------------------------------- the docstrings' rules, declared
+# ----------------------------------------------------------- the rules their owners declare
 
 
-@dataclasses.dataclass(frozen=True)
-class Requirement:
-    """A rule a docstring states ("must", "should not", "requires"), and where it is enforced.
+def _callback_list(callbacks):
+    return list(getattr(callbacks, "callbacks", callbacks) or [])
 
-    Attributes:
-        name: A short identifier (tests name it).
-        source: The public object whose docstring states the rule.
-        quote: The docstring's words (a test checks they are still there).
-        stage: When it is checked: `"construction"`, `"compile"`, `"fit"`,
-            or `"trace"` (the first trace of the step, before any update).
-        check: `check(model, context) -> message or None`; None when the
-            rule is enforced in place (see `enforced_by`).
-        severity: `"error"` (raise `GANConfigurationError`) or `"warning"`.
-        enforced_by: Where a rule with no `check` is enforced.
+
+def collect_requirements(model, callbacks=()):
+    """Every rule that applies to `model`, as `(owner, requirement)` pairs, from the owners that declare them.
+
+    The owners are the model (the `requirements` of each class of its
+    hierarchy), its loss (`model.loss_fn`, once compiled), each of its
+    tricks, every layer of its players' networks (nested layers included)
+    and the given callbacks; each owner's rules are
+    `keras_gan.utils.requirements.declared_requirements(owner)`. Nothing is
+    looked up by name: an owner that declares no rule contributes none.
+
+    Args:
+        model: A keras-gan model.
+        callbacks: The callbacks of a run (a list or a `keras.callbacks.CallbackList`).
+
+    Returns:
+        A list of `(owner, Requirement)`, in the order above.
+
+    Example:
+
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.WGANGP(G, D, latent_dim=4)
+    >>> sorted({type(owner).__name__ for owner, _ in collect_requirements(gan)})
+    ['GradientPenalty', 'WGANGP']
     """
-
-    name: str
-    source: str
-    quote: str
-    stage: str
-    check: object = None
-    severity: str = "error"
-    enforced_by: str = ""
-
-
-def _layers_of(network):
-    if hasattr(network, "_flatten_layers"):
-        return list(network._flatten_layers(include_self=True, recursive=True))
-    return [network]
-
-
-def _batch_norm_in_discriminator(model, context):
-    found = []
-    for network in model.player_networks("discriminator"):
-        found += [layer.name for layer in _layers_of(network) if isinstance(layer, keras.layers.BatchNormalization)]
-    if not found:
-        return None
-    return (f"the discriminator (critic) has batch normalization ({', '.join(found[:3])}), but a gradient penalty "
-            "is defined per sample and batch normalization makes each score depend on the whole batch "
-            "(Gulrajani et al., section 4). Use keras.layers.LayerNormalization, or no normalization, in the critic.")
-
-
-def _is_model(model, name):
-    from keras_gan import models
-
-    return isinstance(model, getattr(models, name))
-
-
-def _wgangp_batch_norm(model, context):
-    if not _is_model(model, "WGANGP"):
-        return None
-    problem = _batch_norm_in_discriminator(model, context)
-    return problem and f"WGANGP: {problem}"
-
-
-def _penalty_batch_norm(owner):
-    """The batch-norm check for the tricks that declare `penalizes_input_gradients`, of class `owner`."""
-    def check(model, context):
-        penalties = [trick for trick in model.tricks if trick.penalizes_input_gradients
-                     and owner in (cls.__name__ for cls in type(trick).__mro__)]
-        if _is_model(model, "WGANGP") or not penalties:
-            return None
-        problem = _batch_norm_in_discriminator(model, context)
-        return problem and f"{owner}: {problem}"
-    return check
-
-
-def _feature_matching_discriminator(model, context):
-    from keras_gan.tricks import FeatureMatching
-
-    for trick in model.tricks:
-        if not isinstance(trick, FeatureMatching):
-            continue
-        discriminator = getattr(model, "discriminator", None)
-        inputs = getattr(discriminator, "inputs", None)
-        if not inputs:
-            return ("FeatureMatching needs a Sequential or functional discriminator (with `keras.Input`), to read "
-                    f"its layer {trick.layer!r}; the discriminator is a subclassed {type(discriminator).__name__}.")
-        if len(inputs) != 1:
-            return (f"FeatureMatching needs a discriminator with one input; this one takes {len(inputs)} "
-                    f"({type(model).__name__} passes labels too). Use a model whose discriminator takes only "
-                    "the samples, or OrthogonalRegularization/HistoricalAveraging instead.")
-        trick.feature_model(discriminator)  # raises, naming the layer, when it cannot read it
-    return None
-
-
-def _wasserstein_lipschitz(model, context):
-    loss = getattr(model, "loss_fn", None)
-    if type(loss).__name__ != "WassersteinLoss":
-        return None
-    if any(trick.keeps_critic_lipschitz for trick in model.tricks):
-        return None
-    for network in model.player_networks("discriminator"):
-        for layer in _layers_of(network):
-            if isinstance(layer, keras.layers.SpectralNormalization) or getattr(layer, "kernel_constraint", None):
-                return None
-    return ("the Wasserstein loss needs a (roughly) 1-Lipschitz critic, and nothing here keeps it so: the "
-            "critic's scores can grow without bound. Add tricks=[keras_gan.tricks.GradientPenalty(10.0)] or "
-            "[keras_gan.tricks.WeightClipping(0.01)], wrap the critic's layers in "
-            "keras.layers.SpectralNormalization, or use keras_gan.models.WGANGP / WGAN.")
-
-
-def _packing_batches(model, context):
-    sizes = context.get("batch_sizes")
-    for trick in model.tricks:
-        m = int(trick.batch_multiple)  # declared on Trick: m for Packing(m)
-        if not sizes or m == 1:
-            continue
-        bad = sorted(s for s in sizes if s % m)
-        label = f"{type(trick).__name__}(m={m})"
-        if not bad and "not fixed" in context.get("batch_text", ""):
-            return (f"{label} needs every batch to hold a multiple of {m} samples, and the dataset's batch "
-                    "size is not fixed (its last batch may be partial). Batch it with "
-                    f"dataset.batch(batch_size, drop_remainder=True), batch_size a multiple of {m}.")
-        if bad:
-            return (f"{label} needs batches of a multiple of {m} samples; {context['batch_text']} gives "
-                    f"batches of {', '.join(map(str, sorted(sizes)))}. Choose `batch_size` as a multiple of {m} "
-                    f"and drop the last partial batch (x[: len(x) - len(x) % batch_size], or "
-                    "dataset.batch(batch_size, drop_remainder=True)).")
-    return None
-
-
-#: Every rule the docstrings state, with its check. `tests/test_error_catalogue_kinds.py` finds each
-#: "must" / "should not" / "requires" sentence of the public docstrings here, and provokes each rule.
-REQUIREMENTS = (
-    Requirement("distinct_optimizers", "AdversarialModel.compile", "Must be a different instance from `d_optimizer`",
-                "compile", enforced_by="AdversarialModel.compile"),
-    Requirement("one_logit_per_sample", "GAN", "The discriminator must return one logit (or critic score) per sample",
-                "compile", enforced_by="GAN.build (check_logits_shape)"),
-    Requirement("wgangp_no_batch_norm", "WGANGP", "The critic must not use batch normalization", "compile",
-                _wgangp_batch_norm),
-    Requirement("gradient_penalty_no_batch_norm", "GradientPenalty",
-                "The discriminator should not use batch normalization", "compile",
-                _penalty_batch_norm("GradientPenalty"), severity="warning"),
-    Requirement("r1_no_batch_norm", "R1Penalty", "The discriminator should not use batch normalization", "compile",
-                _penalty_batch_norm("R1Penalty"), severity="warning"),
-    Requirement("feature_matching_one_input", "FeatureMatching",
-                "Needs a Sequential or functional discriminator with one input", "compile",
-                _feature_matching_discriminator),
-    Requirement("packing_batch_multiple", "Packing", "The batch size must be a multiple of `m`", "fit",
-                _packing_batches),
-    Requirement("wasserstein_lipschitz", "WassersteinLoss", "The critic must be kept (approximately) 1-Lipschitz",
-                "compile", _wasserstein_lipschitz, severity="warning"),
-    Requirement("trick_term_names", "Trick", "Each logged name must be listed in `term_names`", "trace",
-                enforced_by="AdversarialModel.update_metrics, at the first trace of the step (a trick author's rule)"),
-    Requirement("inception_probabilities", "InceptionScore", "`network` must output class probabilities",
-                "construction", enforced_by="ClassifierScore.update_probabilities (every update)"),
-    Requirement("digit_image_shape", "DigitFrechetDistance", "Images must be `(n, 28, 28, 1)` in [-1, 1]",
-                "fit", enforced_by="_ImageMetric._check_images (shape and expected_range); Evaluate runs it "
-                "in on_train_begin"),
-    Requirement("digit_image_shape_score", "DigitClassifierScore", "Images must be `(n, 28, 28, 1)` in [-1, 1]",
-                "fit", enforced_by="_ImageMetric._check_images (shape and expected_range); Evaluate runs it "
-                "in on_train_begin"),
-)
+    owners = [model, getattr(model, "loss_fn", None), *getattr(model, "tricks", ())]
+    seen = set()
+    for role in ("discriminator", "generator"):
+        for network in model.player_networks(role):
+            for layer in layers_of(network):
+                if id(layer) not in seen:
+                    seen.add(id(layer))
+                    owners.append(layer)
+    owners += _callback_list(callbacks)
+    return [(owner, requirement) for owner in owners if owner is not None
+            for requirement in declared_requirements(owner)]
 
 
 def check_requirements(model, stage, **context):
-    """Runs the declared rules of `stage` on `model`: raises on the first error, warns for the others.
+    """Runs the declared rules of `stage` (`collect_requirements`): raises on the first error, then warns.
+
+    Every error-severity rule is checked before any warning is given, so a
+    refused model is refused without warnings about what a fix would change
+    (WGANGP refuses batch normalization in its critic; its `GradientPenalty`
+    would only warn about it).
 
     Args:
         model: The model.
         stage: `"compile"` or `"fit"`.
-        **context: What the stage knows (`fit`: `batch_sizes`, `batch_text`).
+        **context: What the stage knows, handed to each check (`fit`:
+            `batch_sizes`, `batch_text`, `callbacks`).
+
+    Raises:
+        GANConfigurationError: The message of the first rule that fails.
     """
-    for requirement in REQUIREMENTS:
-        if requirement.stage != stage or requirement.check is None:
-            continue
-        message = requirement.check(model, context)
-        if not message:
-            continue
-        if requirement.severity == "error":
-            raise GANConfigurationError(message[0].upper() + message[1:])
-        warnings.warn(message[0].upper() + message[1:], UserWarning, stacklevel=3)
+    pairs = [(owner, requirement) for owner, requirement in collect_requirements(model, context.get("callbacks"))
+             if requirement.stage == stage and requirement.check is not None]
+    for severity in ("error", "warning"):
+        for owner, requirement in pairs:
+            if requirement.severity != severity:
+                continue
+            message = requirement.check(owner, model, context)
+            if not message:
+                continue
+            if severity == "error":
+                raise GANConfigurationError(sentence(message))
+            warn_user(sentence(message))
 
 
 def batch_sizes(x, kwargs):
@@ -929,4 +725,5 @@ def check_run(model, method, x, y=None, kwargs=None):
         parts = tuple(validation) if isinstance(validation, (tuple, list)) else (validation,)
         model.check_data(parts[0], parts[1] if len(parts) > 1 else None)
     sizes, text = batch_sizes(x, kwargs) if getattr(model, "batch_structure", None) else (set(), "")
-    check_requirements(model, "fit", batch_sizes=sizes, batch_text=text)
+    check_requirements(model, "fit", batch_sizes=sizes, batch_text=text,
+                       callbacks=_callback_list(kwargs.get("callbacks")))

@@ -42,6 +42,9 @@ def get(identifier):
 
     >>> type(get("simultaneous")).__name__
     'Simultaneous'
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1).
     """
     if isinstance(identifier, UpdateSchedule):
         return identifier

@@ -7,7 +7,26 @@ from keras import ops
 
 
 def check_discriminator_steps(steps):
-    """`steps` as an int >= 1, or an error naming `discriminator_steps`."""
+    """k, checked: an int >= 1, or an error naming `discriminator_steps` and the value received.
+
+    Args:
+        steps: The discriminator updates per generator update a user asked for.
+
+    Returns:
+        `steps` as an int.
+
+    Example:
+
+    >>> check_discriminator_steps(5)
+    5
+    >>> check_discriminator_steps(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: `discriminator_steps` must be an int >= 1 (discriminator updates per generator update). Received: 0.
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1, k).
+    """
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
         raise ValueError(
             "`discriminator_steps` must be an int >= 1 (discriminator updates "
@@ -36,6 +55,36 @@ class UpdateSchedule(keras.layers.Layer):
             variable: `set_discriminator_steps` (or the `DiscriminatorSteps`
             callback) changes it without retracing the step.
         name: Name of the schedule.
+
+    Example:
+
+    >>> from keras_gan.schedules import UpdateSchedule
+    >>> class EveryStep(UpdateSchedule):  # an order of one's own: the discriminator, then the generator
+    ...     call_order = ("update_gate", "update_gate", "generate_batch", "compute_discriminator_loss",
+    ...                   "after_discriminator_update", "update_metrics", "compute_generator_loss",
+    ...                   "record_step_losses", "after_generator_update", "update_metrics")
+    ...     def run(self, model, step, B):
+    ...         due = self.generator_update_due(model, B)
+    ...         gate = self.discriminator_update_gate(model, B)
+    ...         fake = model.generate_batch(step, training=True)
+    ...         d_loss = self.update_discriminator(model, step.replace(fake=keras.ops.stop_gradient(fake)), B, gate)
+    ...         def objective():
+    ...             loss, logs = model.compute_generator_loss(step.replace(fake=model.generate_batch(step, True)))
+    ...             return (B.scale_loss(model.g_optimizer, loss),), {"loss": loss, "logs": logs}
+    ...         _, aux, (grads,) = B.value_and_grad(objective, [model.player_variables("generator")])
+    ...         model.record_step_losses(d_loss, aux["loss"])
+    ...         self.apply_update(model, "generator", grads, aux["logs"], B, due, log_always=False)
+    ...         self.end_step(due)
+    >>> G = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> D = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> gan = keras_gan.models.GAN(G, D, latent_dim=4, schedule=EveryStep(2))
+    >>> gan.compile()
+    >>> _ = gan.fit(np.ones((64, 2), "float32"), batch_size=16, verbose=0)
+    >>> int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
+    (4, 2)
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1).
     """
 
     #: The model hooks `run` calls in one step (k = 1, every gate open), in order.

@@ -25,6 +25,12 @@ class Simultaneous(UpdateSchedule):
     >>> _ = gan.fit(np.ones((64, 2), "float32"), batch_size=16, verbose=0)
     >>> int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
     (4, 4)
+
+    Reference:
+        Radford et al., "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016 (as the
+        TensorFlow DCGAN tutorial trains it); Mescheder et al., "The
+        Numerics of GANs", NeurIPS 2017 (simultaneous gradient play).
     """
 
     call_order = (

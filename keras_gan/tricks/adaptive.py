@@ -4,6 +4,23 @@ import keras
 from keras import ops
 
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.requirements import Requirement, cannot_use
+
+#: The thresholds' defaults: cross-entropy values (a non-saturating `g_loss < 0.3` means `D(G(z)) > 0.74`).
+DEFAULT_THRESHOLDS = (0.3, 0.3)
+
+
+def _thresholds_on_the_loss_scale(trick, model, context):
+    """The default thresholds under a critic's loss (unbounded scores): the players would stop updating."""
+    loss = getattr(model, "loss_fn", None)
+    if loss is None or getattr(loss, "probabilistic", True) or trick._thresholds != DEFAULT_THRESHOLDS:
+        return None
+    return cannot_use(
+        model, f"TrainLosingPlayer with its default thresholds {DEFAULT_THRESHOLDS}",
+        f"they are cross-entropy values, and the {loss.name} loss is a critic's unbounded score, often below "
+        "0.3 or negative, so the players soon stop updating for good",
+        "thresholds on that loss's scale, TrainLosingPlayer(discriminator_threshold=..., generator_threshold=...), "
+        "or a fixed schedule (discriminator_steps=k, keras_gan.callbacks.DiscriminatorSteps)")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -18,8 +35,11 @@ class TrainLosingPlayer(Trick):
     and the generator's when its last loss was below `generator_threshold`
     (it fools the discriminator too well). Otherwise both update. The
     defaults suit the cross-entropy objectives (a non-saturating
-    `g_loss < 0.3` means `D(G(z)) > 0.74`). Logged: `d_updates` and
-    `g_updates`, the share of steps in which each player updated.
+    `g_loss < 0.3` means `D(G(z)) > 0.74`). With a critic's loss
+    (Wasserstein, hinge: `probabilistic = False`), the thresholds must be
+    given on that loss's scale: compile refuses the defaults there. Logged:
+    `d_updates` and `g_updates`, the share of steps in which each player
+    updated. The trick adds no cost term, so it takes no `weight`.
 
     The gates are evaluated inside the compiled step, so changing the
     thresholds (`trick.discriminator_threshold.assign(...)`) does not retrace.
@@ -42,9 +62,14 @@ class TrainLosingPlayer(Trick):
     """
 
     term_names = ("d_updates", "g_updates")
+    weighted = False
+    requirements = (
+        Requirement("train_losing_player_loss_scale", "the thresholds must be given on that loss's scale",
+                    "compile", _thresholds_on_the_loss_scale),
+    )
 
-    def __init__(self, discriminator_threshold=0.3, generator_threshold=0.3, name="train_losing_player", **kwargs):
-        kwargs.pop("weight", None)
+    def __init__(self, discriminator_threshold=DEFAULT_THRESHOLDS[0], generator_threshold=DEFAULT_THRESHOLDS[1],
+                 name="train_losing_player", **kwargs):
         super().__init__(name=name, **kwargs)
         self._thresholds = (float(discriminator_threshold), float(generator_threshold))
         self.discriminator_threshold = self.add_weight(
@@ -78,6 +103,5 @@ class TrainLosingPlayer(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config.update({"discriminator_threshold": self._thresholds[0], "generator_threshold": self._thresholds[1]})
         return config

@@ -4,7 +4,23 @@ import numbers
 
 import keras
 
+from keras_gan.utils.requirements import Requirement, batch_norm_problem, cannot_use
 from keras_gan.utils.seeds import SavesSeedState
+
+
+def _one_discriminator(trick, model, context):
+    """A trick that declares `needs_single_discriminator`, on a model with several discriminators."""
+    count = len(model.player_networks("discriminator"))
+    if not trick.needs_single_discriminator or count <= 1:
+        return None
+    return cannot_use(model, trick, f"{trick.single_discriminator_reason}, and {type(model).__name__} has {count} "
+                                    "discriminators", trick.single_discriminator_alternative)
+
+
+def _penalty_batch_norm(trick, model, context):
+    """A trick that declares `penalizes_input_gradients`, on a discriminator with batch normalization."""
+    problem = trick.penalizes_input_gradients and batch_norm_problem(model)
+    return f"{type(trick).__name__}: {problem}" if problem else None
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -55,8 +71,22 @@ class Trick(SavesSeedState, keras.layers.Layer):
     layer, so its state (random seeds, running averages) is saved with the
     model.
 
+    Declared properties say what the checks need to know, and the rules a
+    trick states are declared beside its code, in its `requirements`
+    (`keras_gan.utils.requirements.Requirement`), which `compile` and `fit`
+    run. Every trick inherits two: a trick that declares
+    `needs_single_discriminator` requires a model with one discriminator
+    (compile refuses it on CycleGAN, naming `single_discriminator_reason`
+    and `single_discriminator_alternative`); with a trick that declares
+    `penalizes_input_gradients`, the discriminator should not use batch
+    normalization (compile warns).
+
+    `weight` is handled here, once: a trick whose class sets `weighted =
+    False` adds no cost term and takes no `weight`.
+
     Args:
-        weight: Multiplier of every cost term this trick adds.
+        weight: Multiplier of every cost term this trick adds (default 1);
+            not taken by tricks with `weighted = False`.
         name: Name of the trick.
 
     Example:
@@ -90,8 +120,15 @@ class Trick(SavesSeedState, keras.layers.Layer):
     replaces_generator_objective = False
 
     #: True: the trick needs a model with one discriminator and one generator network
-    #: (it reads `model.discriminate` on single batches); CycleGAN refuses it.
+    #: (it reads `model.discriminate` on single batches); compile refuses it on CycleGAN.
     needs_single_discriminator = False
+
+    #: Why the trick needs one discriminator, and what works with several instead: the
+    #: refusal's words, `"<Model> cannot use <Trick>: <reason>, ... Use <alternative> instead."`.
+    single_discriminator_reason = "it reads one discriminator's output on single batches"
+    single_discriminator_alternative = (
+        "a trick that acts on the players' weights or on the discriminators' inputs (WeightClipping, "
+        "HistoricalAveraging, OrthogonalRegularization, InstanceNoise, Packing, TrainLosingPlayer)")
 
     #: True: the trick's cost is a per-sample gradient penalty on the discriminator's input,
     #: which batch normalization in the discriminator breaks (the checks at `compile` warn).
@@ -101,14 +138,24 @@ class Trick(SavesSeedState, keras.layers.Layer):
     #: loss needs (clipping, gradient penalties).
     keeps_critic_lipschitz = False
 
-    def __init__(self, weight=1.0, name=None, **kwargs):
+    #: True: the trick adds cost terms, scaled by `weight`. Tricks that add none (they gate,
+    #: transform or clip) set False: they take no `weight`, and their config has none.
+    weighted = True
+
+    #: The rules every trick states; a subclass declares its own the same way (the bases' still apply).
+    requirements = (
+        Requirement("trick_term_names", "Each logged name must be listed in `term_names`", "trace",
+                    enforced_by="AdversarialModel.update_metrics, at the first trace of the step (a trick "
+                    "author's rule)"),
+        Requirement("single_discriminator", "requires a model with one discriminator", "compile",
+                    _one_discriminator),
+        Requirement("input_gradient_penalty_no_batch_norm", "should not use batch normalization", "compile",
+                    _penalty_batch_norm, severity="warning"),
+    )
+
+    def __init__(self, weight=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-            raise TypeError(f"A trick's `weight` must be a number >= 0. Received: weight={weight!r}.")
-        weight = float(weight)
-        if weight < 0:
-            raise ValueError(f"A trick's `weight` must be >= 0. Received: weight={weight}.")
-        self.weight = weight
+        self.weight = self._checked_weight(weight)
         # A trick has no input-dependent weights: built from the start, so its
         # state (seed generators, ...) is saved and restored with the model.
         self.built = True
@@ -166,8 +213,25 @@ class Trick(SavesSeedState, keras.layers.Layer):
     def call(self, inputs):  # a trick is not applied to tensors directly
         return inputs
 
+    def _checked_weight(self, weight):
+        """`weight` as a float >= 0 (1.0 when None); None for a trick with `weighted = False`."""
+        name = type(self).__name__
+        if not self.weighted:
+            if weight is not None:
+                raise TypeError(f"{name} adds no cost term, so it takes no `weight`; received weight={weight!r}. "
+                                "Remove `weight=`.")
+            return None
+        if weight is None:
+            return 1.0
+        if isinstance(weight, (bool, str)) or not isinstance(weight, numbers.Real):
+            raise TypeError(f"{name}'s `weight` must be a number >= 0. Received: weight={weight!r}.")
+        if weight < 0:
+            raise ValueError(f"{name}'s `weight` must be >= 0. Received: weight={float(weight)}.")
+        return float(weight)
+
     def get_config(self):
         config = super().get_config()
-        config["weight"] = self.weight
+        if self.weighted:
+            config["weight"] = self.weight
         return config
 

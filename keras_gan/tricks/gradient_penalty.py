@@ -1,5 +1,7 @@
 """Gradient penalties on the discriminator: WGAN-GP's two-sided penalty and R1."""
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -114,7 +116,9 @@ class GradientPenalty(Trick):
     with `x_hat` a per-sample random interpolation between the real batch and
     the generated one (`t ~ U[0, 1]`, one `t` per sample). Logged as
     `gradient_penalty` (unweighted). The discriminator should not use batch
-    normalization: the penalty is defined per sample (use layer norm or none).
+    normalization: the penalty is defined per sample (use layer norm or none;
+    compile warns). The penalty is taken on one discriminator, so compile
+    refuses it on CycleGAN.
 
     Args:
         weight: Lambda, 10 in the paper.
@@ -138,6 +142,9 @@ class GradientPenalty(Trick):
 
     term_names = ("gradient_penalty",)
     needs_single_discriminator = True
+    single_discriminator_reason = "it penalizes one discriminator's gradient between a real and a generated batch"
+    single_discriminator_alternative = ("keras.layers.SpectralNormalization around each discriminator's layers, "
+                                        "or InstanceNoise")
     penalizes_input_gradients = True
     keeps_critic_lipschitz = True
 
@@ -171,11 +178,14 @@ class R1Penalty(Trick):
     """The R1 penalty on real data, `gamma / 2 * E ||grad D(x)||^2`, for any GAN.
 
     Logged as `r1_penalty` (the unweighted expectation). The discriminator should not use batch
-    normalization: the penalty is defined per sample (compile warns).
+    normalization: the penalty is defined per sample (compile warns). The penalty is taken on one
+    discriminator, so compile refuses it on CycleGAN.
 
     Args:
         gamma: The penalty's gamma; the cost term is `gamma / 2` times the mean
             squared gradient norm.
+        weight: The cost term's multiplier, `gamma / 2` by default; when given
+            (a saved config gives it), it wins over `gamma`.
 
     Example:
 
@@ -196,12 +206,17 @@ class R1Penalty(Trick):
 
     term_names = ("r1_penalty",)
     needs_single_discriminator = True
+    single_discriminator_reason = "it penalizes one discriminator's gradient on a real batch"
+    single_discriminator_alternative = GradientPenalty.single_discriminator_alternative
     penalizes_input_gradients = True
     keeps_critic_lipschitz = True
 
-    def __init__(self, gamma=10.0, name="r1_penalty", **kwargs):
-        kwargs.pop("weight", None)
-        super().__init__(weight=float(gamma) / 2.0, name=name, **kwargs)
+    def __init__(self, gamma=10.0, *, weight=None, name="r1_penalty", **kwargs):
+        if isinstance(gamma, (bool, str)) or not isinstance(gamma, numbers.Real):
+            raise TypeError(f"R1Penalty's `gamma` must be a number >= 0. Received: gamma={gamma!r}.")
+        if gamma < 0:
+            raise ValueError(f"R1Penalty's `gamma` must be >= 0. Received: gamma={float(gamma)}.")
+        super().__init__(weight=float(gamma) / 2.0 if weight is None else weight, name=name, **kwargs)
         self.gamma = float(gamma)
 
     def discriminator_terms(self, model, step):
@@ -209,6 +224,5 @@ class R1Penalty(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config["gamma"] = self.gamma
         return config

@@ -7,6 +7,47 @@ from keras import ops
 
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.requirements import Requirement, cannot_use, network_io
+
+
+def _batches_of_packs(trick, model, context):
+    """Packing(m) on batches that are not multiples of m (at `fit`, from the batch sizes it will cut)."""
+    sizes, m = context.get("batch_sizes"), int(trick.batch_multiple)
+    if not sizes or m == 1:
+        return None
+    bad = sorted(s for s in sizes if s % m)
+    label = f"{type(trick).__name__}(m={m})"
+    if not bad and "not fixed" in context.get("batch_text", ""):
+        return (f"{label} needs every batch to hold a multiple of {m} samples, and the dataset's batch "
+                "size is not fixed (its last batch may be partial). Batch it with "
+                f"dataset.batch(batch_size, drop_remainder=True), batch_size a multiple of {m}.")
+    if bad:
+        return (f"{label} needs batches of a multiple of {m} samples; {context['batch_text']} gives "
+                f"batches of {', '.join(map(str, sorted(sizes)))}. Choose `batch_size` as a multiple of {m} "
+                f"and drop the last partial batch (x[: len(x) - len(x) % batch_size], or "
+                "dataset.batch(batch_size, drop_remainder=True)).")
+    return None
+
+
+def _packable_discriminator(trick, model, context):
+    """Packing on a discriminator that also takes, or returns, values per sample (labels, codes, classes)."""
+    name = type(model).__name__
+    label = f"{type(trick).__name__}(m={trick.m})"
+    instead = ("keras_gan.layers.MinibatchStandardDeviation or MinibatchDiscrimination in the discriminator (they "
+               "also let it judge a batch's variety)")
+    for network in model.player_networks("discriminator"):
+        inputs, outputs = network_io(network)
+        if inputs is None:  # structure unknown here (subclassed, or a Sequential not built yet)
+            continue
+        if len(inputs) > 1:
+            return cannot_use(model, label, f"it cuts the samples into packs of {trick.m}, and {name}'s "
+                              f"discriminator takes {len(inputs)} inputs per sample (the samples and "
+                              f"{len(inputs) - 1} more, such as labels), which cannot be packed with them", instead)
+        if len(outputs) > 1:
+            return cannot_use(model, label, f"the discriminator returns one output per pack of {trick.m} samples, "
+                              f"and {name}'s discriminator has {len(outputs)} outputs, which the model reads per "
+                              "sample (codes, classes or features)", instead)
+    return None
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -21,6 +62,10 @@ class Packing(Trick):
     channels (a `(28, 28, 1)` image gives `(28, 28, m)` packs). The batch
     size must be a multiple of `m` (the last partial batch of an epoch is
     refused: pass `drop_remainder=True` or choose the batch size accordingly).
+    The discriminator must take the samples only and return one output:
+    compile refuses models whose discriminator also takes or returns values
+    per sample (ConditionalGAN's labels, InfoGAN's codes, SemiSupervisedGAN's
+    classes). The trick adds no cost term, so it takes no `weight`.
 
     Args:
         m: Samples per pack (PacGAN2 to PacGAN4 in the paper).
@@ -42,8 +87,14 @@ class Packing(Trick):
         adversarial networks", NeurIPS 2018.
     """
 
+    weighted = False
+    requirements = (
+        Requirement("packing_batch_multiple", "The batch size must be a multiple of `m`", "fit", _batches_of_packs),
+        Requirement("packing_one_input_one_output", "The discriminator must take the samples only and return "
+                    "one output", "compile", _packable_discriminator),
+    )
+
     def __init__(self, m=2, name="packing", **kwargs):
-        kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
         if isinstance(m, bool) or not isinstance(m, numbers.Integral):
             raise TypeError(f"`m` must be an int >= 1 (samples per pack). Received: m={m!r}.")
@@ -77,7 +128,6 @@ class Packing(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config["m"] = self.m
         return config
 
@@ -91,7 +141,7 @@ class InstanceNoise(Trick):
     perfectly early on. `sigma_t` decays linearly from `stddev` to 0 over
     `anneal_steps` discriminator updates (0: constant). The update count is a
     Keras variable, saved with the model. Logged as `instance_noise` (the
-    current sigma).
+    current sigma). The trick adds no cost term, so it takes no `weight`.
 
     Args:
         stddev: Initial standard deviation.
@@ -115,9 +165,9 @@ class InstanceNoise(Trick):
     """
 
     term_names = ("instance_noise",)
+    weighted = False
 
     def __init__(self, stddev=0.1, anneal_steps=0, seed=None, name="instance_noise", **kwargs):
-        kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
         self.stddev = float(stddev)
         self.anneal_steps = int(anneal_steps)
@@ -146,6 +196,5 @@ class InstanceNoise(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config.update({"stddev": self.stddev, "anneal_steps": self.anneal_steps, "seed": self.seed})
         return config

@@ -5,8 +5,24 @@ import numbers
 import keras
 from keras import ops
 
-from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.requirements import Requirement, cannot_use
+
+
+def _adversarial_cost_to_select_in(trick, model, context):
+    """TopK on a generator without an adversarial cost (SemiSupervisedGAN, or a trick replacing it)."""
+    reason = "TopK selects samples in the generator's adversarial cost"
+    if not getattr(model, "has_adversarial_generator_cost", True):
+        return cannot_use(model, trick, f"{reason}, and {type(model).__name__}'s generator has none (it matches "
+                          "features)", "TopK with a model whose generator has an adversarial cost (GAN, "
+                          "ConditionalGAN, InfoGAN, CycleGAN)")
+    replacing = [t for t in model.tricks if t.replaces_generator_objective]
+    if replacing:
+        other = type(replacing[0]).__name__
+        return cannot_use(model, f"TopK with {other}", f"{reason}, and {other} replaces that cost",
+                          f"one of the two (or {other} keeping the adversarial cost, e.g. "
+                          "FeatureMatching(replace_objective=False))")
+    return None
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -30,7 +46,11 @@ class TopK(Trick):
     k changes without retracing the step (the selection is a mask, not a
     shape), and the trick applies to every adversarial generator cost
     (minimax, non-saturating, least squares, Wasserstein, hinge), each of
-    which is a mean over samples. CycleGAN selects in each direction.
+    which is a mean over samples. CycleGAN selects in each direction. TopK
+    requires a generator with an adversarial cost: compile refuses it on
+    SemiSupervisedGAN (whose generator matches features) and beside a trick
+    that replaces that cost (`FeatureMatching(replace_objective=True)`).
+    The trick adds no cost term, so it takes no `weight`.
 
     Args:
         min_fraction: The smallest k / n (the paper's nu; 0.5 by default, the
@@ -58,9 +78,13 @@ class TopK(Trick):
     """
 
     term_names = ("top_k_fraction",)
+    weighted = False
+    requirements = (
+        Requirement("top_k_adversarial_cost", "requires a generator with an adversarial cost", "compile",
+                    _adversarial_cost_to_select_in),
+    )
 
     def __init__(self, min_fraction=0.5, decay=0.99, decay_steps=1000, name="top_k", **kwargs):
-        kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
         for key, value, low in (("min_fraction", min_fraction, 0.0), ("decay", decay, 0.0)):
             if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low < value <= 1.0:
@@ -84,13 +108,6 @@ class TopK(Trick):
         return ops.maximum(ops.convert_to_tensor(self.min_fraction, "float32"),
                            ops.power(ops.convert_to_tensor(self.decay, "float32"), periods))
 
-    def build_for(self, model):
-        if not model.has_adversarial_generator_cost or model.trick_chain.replaces_generator_objective:
-            raise GANConfigurationError(
-                f"TopK selects samples in the generator's adversarial cost, which {type(model).__name__} "
-                "with these tricks does not have (feature matching replaces it). Remove TopK, or the trick "
-                "that replaces the generator's objective.")
-
     def generator_logits(self, model, logits, step):
         flat = ops.reshape(ops.cast(logits, "float32"), (ops.shape(logits)[0], -1))
         score = ops.mean(flat, axis=-1)  # one score per sample (or pack)
@@ -113,7 +130,6 @@ class TopK(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config.update({"min_fraction": self.min_fraction, "decay": self.decay, "decay_steps": self.decay_steps})
         return config
 

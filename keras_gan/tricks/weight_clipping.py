@@ -11,7 +11,8 @@ class WeightClipping(Trick):
     """Clips every trainable weight of the discriminator to `[-clip_value, clip_value]`.
 
     Runs after each discriminator update, as in Algorithm 1 of the WGAN
-    paper (clip 0.01), to keep the critic (roughly) Lipschitz.
+    paper (clip 0.01), to keep the critic (roughly) Lipschitz. The trick
+    adds no cost term, so it takes no `weight`.
 
     Args:
         clip_value: The bound c of the clipping.
@@ -33,9 +34,9 @@ class WeightClipping(Trick):
     """
 
     keeps_critic_lipschitz = True
+    weighted = False
 
     def __init__(self, clip_value=0.01, name="weight_clipping", **kwargs):
-        kwargs.pop("weight", None)
         super().__init__(name=name, **kwargs)
         clip_value = float(clip_value)
         if clip_value <= 0:
@@ -48,6 +49,5 @@ class WeightClipping(Trick):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("weight", None)
         config["clip_value"] = self.clip_value
         return config

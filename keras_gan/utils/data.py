@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from keras_gan.utils.messages import describe
+
 
 def first_samples(data, n, owner):
     """The first `n` samples of an array, an `(x, y)` tuple or a dataset of batches, as NumPy.
@@ -34,8 +36,6 @@ def first_samples(data, n, owner):
     elif isinstance(data, (tuple, list)):
         data = data[0]
     if not (hasattr(data, "shape") or isinstance(data, (list, tuple))):
-        from keras_gan.models.validation import describe
-
         raise TypeError(f"`{owner}` needs real samples (an array or a tf.data.Dataset); received {describe(data)}.")
     data = np.asarray(data)
     if data.ndim < 2 or len(data) < 2:
