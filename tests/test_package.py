@@ -52,8 +52,8 @@ def test_unknown_attributes_raise_attribute_error():
 #: Packages below `models/`: none of them may import `models`, `callbacks`, the tuner or the CLI.
 BELOW_MODELS = ("backend", "datasets", "layers", "losses", "metrics", "networks", "schedules", "tricks", "utils",
                 "errors.py", "plotting.py")
-ABOVE = re.compile(r"^\s*(from keras_gan(\.(models|callbacks|cli|tuning))?\s+import\s+(models|callbacks|cli|tuning)\b"
-                   r"|from keras_gan\.(models|callbacks|cli|tuning)\b|import keras_gan\.(models|callbacks|cli|tuning)\b)",
+_UP = "(models|callbacks|cli|tuning)"
+ABOVE = re.compile(rf"^\s*(from keras_gan(\.{_UP})?\s+import\s+{_UP}\b|from keras_gan\.{_UP}\b|import keras_gan\.{_UP}\b)",
                    re.MULTILINE)
 
 

@@ -7,7 +7,6 @@ import numpy as np
 from keras import ops
 
 from keras_gan.models.gan import GAN
-from keras_gan.models.step import GANStep
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
