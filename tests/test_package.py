@@ -53,8 +53,8 @@ def test_unknown_attributes_raise_attribute_error():
 BELOW_MODELS = ("backend", "datasets", "layers", "losses", "metrics", "networks", "schedules", "tricks", "utils",
                 "errors.py", "plotting.py")
 _UP = "(models|callbacks|cli|tuning)"
-ABOVE = re.compile(rf"^\s*(from keras_gan(\.{_UP})?\s+import\s+{_UP}\b|from keras_gan\.{_UP}\b|import keras_gan\.{_UP}\b)",
-                   re.MULTILINE)
+ABOVE = re.compile(rf"^\s*(from keras_gan(\.{_UP})?\s+import\s+{_UP}\b"
+                   rf"|from keras_gan\.{_UP}\b|import keras_gan\.{_UP}\b)", re.MULTILINE)
 
 
 def test_no_package_below_models_imports_models_callbacks_or_the_cli():
