@@ -230,26 +230,51 @@ def run_model_test(make, *, epochs=EPOCHS, k=K, expected=None, folder=None):
         return {"status": "refused", "message": str(error)}
     callbacks = [keras_gan.callbacks.DiscriminatorSteps(k)]
     first = fit(model, data, extra, 1, callbacks=callbacks).history
+    saved = {}
     if folder is not None:
         model.save(os.path.join(folder, "model.keras"))
+        saved = {"_saved_state": state(model), "_saved_config": _config(model), "_saved_iterations": iterations(model)}
     rest = fit(model, data, extra, epochs, initial_epoch=1, callbacks=callbacks).history
     steps = epochs * steps_per_epoch(data, extra)
     return {"status": "trained", "iterations": iterations(model), "steps": steps,
             "expected": list(expected(steps) if expected else (steps, steps // k)),
-            "history": {key: [float(x) for x in first[key] + rest[key]] for key in rest}, "_model": model}
+            "history": {key: [float(x) for x in first[key] + rest[key]] for key in rest}, "_model": model, **saved}
 
 
-def run_saving_test(make, reference, folder, *, epochs=EPOCHS, k=K):
+def _config(model):
+    """The model's config and compile config, as comparable text (what `load_model` rebuilds from)."""
+    tricks = [keras.saving.serialize_keras_object(trick) for trick in model.tricks]  # as built, not as saved
+    return json.dumps([model.get_config(), model.get_compile_config(), tricks], sort_keys=True, default=str)
+
+
+def run_saving_test(make, reference, folder, *, epochs=EPOCHS, k=K, resume=True):
     """Loads the model `run_model_test(make, folder=folder)` saved after its first epoch and fits the rest.
 
-    Returns the largest difference from the run that never stopped, over
-    every variable, and both runs' last-epoch logs (`check_record` asserts on them).
+    With `resume=False`, compares the loaded model with the saved one instead of training it on: the same
+    config (networks, tricks, schedule, loss, optimizers) and the same value of every variable (training
+    on is then the same deterministic computation; the matrix resumes every model without a trick and
+    every trick on `GAN`, and round-trips the other pairs).
+
+    Returns:
+        The largest difference from the run that never stopped (or from the saved state) over every
+        variable, the iterations to expect and those found, and both runs' last-epoch logs.
     """
     loaded = keras.models.load_model(os.path.join(folder, "model.keras"))
+    if not resume:
+        return dict(_differences(reference["_saved_state"], state(loaded)), resumed=False,
+                    config=_config(loaded) == reference["_saved_config"], iterations=iterations(loaded),
+                    expected=reference["_saved_iterations"], last_epoch={}, resumed_last_epoch={}, _model=loaded)
     _, data, extra = make()  # the same data, afresh
     history = fit(loaded, data, extra, epochs, initial_epoch=1,
                   callbacks=[keras_gan.callbacks.DiscriminatorSteps(k)]).history
-    straight, resumed = state(reference["_model"]), state(loaded)
+    return dict(_differences(state(reference["_model"]), state(loaded)), resumed=True, config=True,
+                iterations=iterations(loaded), expected=reference["expected"],
+                last_epoch={key: v[-1] for key, v in reference["history"].items()},
+                resumed_last_epoch={key: float(v[-1]) for key, v in history.items()}, _model=loaded)
+
+
+def _differences(straight, resumed):
+    """The largest difference between two `state`s, where, and the variables that do not pair up."""
     worst, difference, mismatched = None, 0.0, []
     for (path, value), (_, other) in zip(straight, resumed):
         if value.shape != other.shape:
@@ -260,19 +285,19 @@ def run_saving_test(make, reference, folder, *, epochs=EPOCHS, k=K):
             worst, difference = path, d
     if len(straight) != len(resumed):
         mismatched.append(f"{len(straight)} variables, {len(resumed)} after loading")
-    return {"max_difference": difference, "worst": worst, "missing": mismatched,
-            "iterations": iterations(loaded), "last_epoch": {key: v[-1] for key, v in reference["history"].items()},
-            "resumed_last_epoch": {key: float(v[-1]) for key, v in history.items()}, "_model": loaded}
+    return {"max_difference": difference, "worst": worst, "missing": mismatched}
 
 
-def run_model_and_saving_test(make, **kwargs):
+def run_model_and_saving_test(make, resume=True, **kwargs):
     """`run_model_test` then `run_saving_test`; a JSON-ready record (errors caught, with their traceback)."""
     try:
         with tempfile.TemporaryDirectory() as folder:
             record = run_model_test(make, folder=folder, **kwargs)
             if record["status"] == "trained":
-                record["saving"] = run_saving_test(make, record, folder, **{k: v for k, v in kwargs.items()
-                                                                            if k in ("epochs", "k")})
+                record["saving"] = run_saving_test(make, record, folder, resume=resume,
+                                                   **{k: v for k, v in kwargs.items() if k in ("epochs", "k")})
+                for key in ("_saved_state", "_saved_config", "_saved_iterations"):
+                    record.pop(key)
     except Exception as error:  # noqa: BLE001 - reported by the test
         record = {"status": "error", "message": f"{type(error).__name__}: {error}",
                   "traceback": traceback.format_exc()[-3000:]}
@@ -290,10 +315,15 @@ def assert_trains_and_resumes(make, where="the model", **kwargs):
     return record["_model"], record["saving"]["_model"]
 
 
+def resumes(model_name, trick_name):
+    """Whether the matrix trains the pair on after loading (else it compares the loaded model with the saved)."""
+    return trick_name == "none" or model_name == "GAN"
+
+
 def run_pair(model_name, trick_name):
     """One (model, trick) pair of the matrix, as a JSON-ready record."""
-    record = run_model_and_saving_test(lambda: build(model_name, trick_name),
-                                       expected=TRICKS[trick_name][1])
+    record = run_model_and_saving_test(lambda: build(model_name, trick_name), expected=TRICKS[trick_name][1],
+                                       resume=resumes(model_name, trick_name))
     record.pop("_model", None)
     record.get("saving", {}).pop("_model", None)
     return record
@@ -342,12 +372,14 @@ def check_record(record, where, refused=None):
     assert record["iterations"] == record["expected"], (
         f"{where}: optimizer iterations (d, g) {record['iterations']}, the schedule says {record['expected']}")
     saving = record["saving"]
-    assert saving["iterations"] == record["expected"], (
-        f"{where}: after save/load/continue, iterations {saving['iterations']}")
+    what = "save, load and continue differs from never stopping" if saving["resumed"] else \
+        "the loaded model differs from the saved one"
+    assert saving["config"], f"{where}: the loaded model's config differs from the saved model's"
+    assert saving["iterations"] == saving["expected"], (
+        f"{where}: after loading, iterations {saving['iterations']}, expected {saving['expected']}")
     assert not saving["missing"], f"{where}: variables differ after loading: {saving['missing']}"
     assert saving["max_difference"] <= TOLERANCE, (
-        f"{where}: save, load and continue differs from never stopping by {saving['max_difference']:.3g} "
-        f"at {saving['worst']}")
+        f"{where}: {what} by {saving['max_difference']:.3g} at {saving['worst']}")
     for name, value in saving["last_epoch"].items():
         resumed = saving["resumed_last_epoch"][name]
         assert abs(resumed - value) <= 1e-4 * max(1.0, abs(value)), (
@@ -372,11 +404,126 @@ def _fast_jax_compilation(folder):
         jax.config.update("jax_disable_most_optimizations", True)
 
 
+# ------------------------------------------------------------------ input sources
+
+#: Every source Keras's `fit` takes: name -> whether it exists on a backend.
+SOURCES = ("numpy", "tf.data", "backend tensors", "DataLoader", "PyDataset", "generator")
+
+#: Models trained from each source: name -> factory `() -> (model, arrays)` (arrays: `(x,)` or `(x, y)`).
+SOURCE_MODELS = {
+    "ConditionalGAN": lambda: MODELS["ConditionalGAN"](None, 0),
+    "GAN": lambda: MODELS["GAN"](None, 0),
+    "CycleGAN": lambda: MODELS["CycleGAN"](None, 0),
+}
+
+
+def as_source(arrays, source, batch=BATCH):
+    """`(fit's positional data, fit kwargs)` that hand `arrays` (`(x,)` or `(x, y)`) to `fit` from `source`."""
+    n = len(arrays[0])
+    steps = -(-n // batch)
+    batches = [tuple(a[i * batch:(i + 1) * batch] for a in arrays) for i in range(steps)]
+
+    def element(parts):
+        return parts if len(parts) > 1 else parts[0]
+
+    if source == "numpy":
+        return tuple(arrays), {"batch_size": batch}
+    if source == "tf.data":
+        import tensorflow as tf
+
+        return (tf.data.Dataset.from_tensor_slices(element(tuple(arrays))).batch(batch),), {}
+    if source == "backend tensors":
+        return tuple(keras.ops.convert_to_tensor(a) for a in arrays), {"batch_size": batch}
+    if source == "DataLoader":
+        import torch
+
+        dataset = torch.utils.data.TensorDataset(*(torch.as_tensor(a) for a in arrays))
+        return (torch.utils.data.DataLoader(dataset, batch_size=batch),), {}
+    if source == "PyDataset":
+        class Batches(keras.utils.PyDataset):
+            def __len__(self):
+                return steps
+
+            def __getitem__(self, index):
+                return element(batches[index])
+
+        return (Batches(),), {}
+    if source == "generator":
+        def forever():
+            while True:
+                yield from (element(b) for b in batches)
+
+        return (forever(),), {"steps_per_epoch": steps}
+    raise ValueError(source)
+
+
+#: Mistakes made from every source: name -> `arrays -> arrays`, and what the message must hold.
+MISTAKES = {
+    "uint8 pixels": (lambda a: ((a[0] * 127 + 128).astype("uint8"),) + a[1:], "integer type (uint8)"),
+    "a NaN": (lambda a: (np.where(np.arange(a[0].size).reshape(a[0].shape) == 5, np.nan, a[0]).astype("float32"),)
+              + a[1:], "NaN or Inf"),
+    "channels-first images": (lambda a: (np.ascontiguousarray(np.transpose(a[0], (0, 3, 1, 2))),) + a[1:],
+                              "np.transpose(x, (0, 2, 3, 1))"),
+    "labels out of range": (lambda a: a[:1] + ((a[1] + 3),), "[0, num_classes=3)"),
+    "float labels": (lambda a: a[:1] + ((a[1] + 0.5).astype("float32"),), "non-integer values"),
+}
+
+
+def run_source(model_name, source):
+    """Trains a model from `source` for one epoch; a record with the optimizers' iterations (or the error)."""
+    try:
+        keras.utils.set_random_seed(0)
+        model, arrays, _ = SOURCE_MODELS[model_name]()
+        model.compile()
+        data, kwargs = as_source(arrays, source)
+        model.fit(*data, epochs=1, verbose=0, **kwargs)
+        return {"status": "trained", "iterations": iterations(model), "steps": -(-len(arrays[0]) // BATCH)}
+    except Exception as error:  # noqa: BLE001 - reported by the test
+        return {"status": "error", "message": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc()[-3000:]}
+
+
+def run_mistake(mistake, source):
+    """ConditionalGAN's `fit` on a mistaken copy of its data from `source`: the message, or what happened."""
+    keras.utils.set_random_seed(0)
+    model, arrays, _ = SOURCE_MODELS["ConditionalGAN"]()
+    model.compile()
+    data, kwargs = as_source(MISTAKES[mistake][0](tuple(arrays)), source)
+    try:
+        model.fit(*data, epochs=1, verbose=0, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the message is the record
+        return {"status": "refused", "type": type(error).__name__, "message": str(error),
+                "steps": int(keras.ops.convert_to_numpy(model.d_optimizer.iterations))}
+    return {"status": "trained", "steps": int(keras.ops.convert_to_numpy(model.d_optimizer.iterations))}
+
+
+def check_source_record(model_name, source, record, backend):
+    where = f"{model_name} from {source} on {backend}"
+    assert record["status"] == "trained", f"{where} failed:\n{record.get('traceback', record.get('message'))}"
+    assert record["iterations"] == [record["steps"]] * 2, f"{where}: iterations {record['iterations']}"
+
+
+def check_mistakes(mistake, records, backend):
+    """Every source refuses the mistake before any step, with one message naming it."""
+    expected = MISTAKES[mistake][1]
+    messages = {}
+    for source, record in records.items():
+        where = f"{mistake} from {source} on {backend}"
+        assert record["status"] == "refused", f"{where} trained ({record['steps']} steps) without a word"
+        assert record["steps"] == 0, f"{where} was refused after {record['steps']} steps"
+        assert expected in record["message"], f"{where}: the message does not say {expected!r}: {record['message']}"
+        messages[source] = (record["type"], record["message"])
+    assert len(set(messages.values())) == 1, f"{mistake} on {backend}: the sources' messages differ: {messages}"
+
+
 def main(out_dir, names=()):
     """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records."""
     _fast_jax_compilation(out_dir)
     pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
     records = {f"{m}:{t}": run_pair(m, t) for m, t in pairs}
+    if not names:
+        records.update({f"source:{m}:{s}": run_source(m, s) for m in SOURCE_MODELS for s in SOURCES})
+        records.update({f"mistake:{k}:{s}": run_mistake(k, s) for k in MISTAKES for s in SOURCES})
     path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
     with open(path + ".part", "w") as f:
         json.dump(records, f)

@@ -2,7 +2,7 @@
 
 `python -m tests.matrix_runner OUT tensorflow torch jax` runs
 `python -m tests.harness OUT` once per backend (`KERAS_BACKEND` is fixed at
-import), one after the other, so the matrix takes one core while the rest of
+import), one after the other, at a lower priority (`nice`), so the matrix takes
 the suite uses the other. A backend whose run fails leaves
 `OUT/matrix_<backend>.failed` with its last output. `tests/conftest.py`
 starts it after collection when matrix tests are selected, and stops it at
@@ -19,6 +19,8 @@ PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 
 def main(out_dir, backends):
+    if hasattr(os, "nice"):
+        os.nice(10)  # the rest of the suite first: the matrix takes the cycles it leaves (its children inherit it)
     for backend in backends:
         marker = os.path.join(out_dir, f"matrix_{backend}")
         if importlib.util.find_spec(PACKAGES[backend]) is None:

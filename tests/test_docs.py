@@ -142,7 +142,9 @@ def test_the_models_page_is_the_user_api_and_the_hooks_are_apart(site):
              "discriminate", "update_discriminator_metrics", "train_step")
     assert not [h for h in models for hook in hooks if h.endswith("." + hook)]
     extending = _headings(site / "api" / "extending" / "index.html")
-    assert "keras_gan.models.GAN.compute_generator_loss" in extending and "keras_gan.tricks.Trick" in extending
+    assert "keras_gan.models.AdversarialModel.compute_generator_loss" in extending
+    assert "keras_gan.models.GAN.generator_objective" in extending and "keras_gan.tricks.Trick" in extending
+    assert "keras_gan.schedules.UpdateSchedule" in extending
     assert not [h for h in extending if h.endswith((".compile", ".fit", ".generate"))]
     tricks = _headings(site / "api" / "tricks" / "index.html")
     assert "keras_gan.tricks.GradientPenalty" in tricks and "keras_gan.tricks.Trick" not in tricks

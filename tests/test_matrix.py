@@ -1,5 +1,7 @@
 """Every public model x every trick x every backend: it trains as its schedule says and resumes exactly, or
 compile refuses it, naming the model, the trick, the reason and what to use instead (`tests/harness.py`).
+And every input source Keras's `fit` takes, on every backend: the labelled and unlabelled models train from
+each, and each mistake gets the same message from each.
 
 The records come from one background run per backend (`tests/matrix_runner.py`, started by
 `tests/conftest.py` after collection), so the matrix shares the machine with the rest of the suite.
@@ -31,3 +33,20 @@ def test_the_matrix_names_every_public_model_and_trick():
 
 def test_every_expected_refusal_is_a_pair_of_the_matrix():
     assert harness.EXPECTED_REFUSALS <= set(PAIRS)
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model_name", list(harness.SOURCE_MODELS))
+@pytest.mark.parametrize("source", harness.SOURCES)
+def test_model_trains_from_every_source(model_name, source, backend, matrix_records):
+    records = matrix_records(backend)
+    harness.check_source_record(model_name, source, records[f"source:{model_name}:{source}"], backend)
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("mistake", list(harness.MISTAKES))
+def test_a_mistake_gets_one_message_from_every_source(mistake, backend, matrix_records):
+    records = matrix_records(backend)
+    harness.check_mistakes(mistake, {s: records[f"mistake:{mistake}:{s}"] for s in harness.SOURCES}, backend)

@@ -52,7 +52,8 @@ def uses_distribution_strategy(model):
         import tensorflow as tf
 
         strategy = getattr(model, "distribute_strategy", None) or tf.distribute.get_strategy()
-        return tf.distribute.has_strategy() or type(strategy).__name__ != "_DefaultDistributionStrategy"
+        # Outside any scope, `get_strategy()` is TensorFlow's default (one-device) strategy.
+        return tf.distribute.has_strategy() or strategy is not tf.distribute.get_strategy()
     return False
 
 

@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gan.backend.state_mixin import restore_after_failed_step
 from keras_gan.models import validation
+from keras_gan.utils import sources
 
 
 class FitMixin:
@@ -23,9 +24,13 @@ class FitMixin:
                 "defaults for both players and its default loss."
             )
         self._check_steps_supported(int(ops.convert_to_numpy(self.schedule.discriminator_steps)))
+        # Every source seen one way (a stream's first batch, peeked at without consuming it), so each
+        # mistake gets one message whatever the source.
+        seen = sources.checkable(x, y)
         # Arguments, data structure, callbacks' output locations, the declared rules: before any write or step.
-        validation.check_run(self, method, x, y, kwargs)
-        self.check_data(x, y)
+        validation.check_run(self, method, seen.x, seen.y, kwargs, seen=seen)
+        self.check_data(seen.x, seen.y)
+        return seen.fit_x
 
     def fit(self, x=None, y=None, stop_on_divergence=True, **kwargs):
         """Trains the model; Keras's `fit`, plus checks and a divergence guard.
@@ -51,7 +56,7 @@ class FitMixin:
         Returns:
             A `keras.callbacks.History`.
         """
-        self._check_before_run("fit", x, y, kwargs)
+        x = self._check_before_run("fit", x, y, kwargs)
         if hasattr(x, "element_spec"):
             kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
         callbacks = _epoch_log_writers_first(kwargs.get("callbacks"))
@@ -77,7 +82,7 @@ class FitMixin:
         return history
 
     def evaluate(self, x=None, y=None, **kwargs):
-        self._check_before_run("evaluate", x, y)
+        x = self._check_before_run("evaluate", x, y)
         return super().evaluate(x, y, **kwargs)
 
     @contextlib.contextmanager

@@ -700,7 +700,7 @@ def batch_sizes(x, kwargs):
     return {s for s in sizes if s}, text
 
 
-def check_run(model, method, x, y=None, kwargs=None):
+def check_run(model, method, x, y=None, kwargs=None, seen=None):
     """Everything checked before Keras's `fit`/`evaluate` runs: arguments, structure, outputs, rules.
 
     Nothing is written and no step runs before these pass: the arguments
@@ -714,10 +714,12 @@ def check_run(model, method, x, y=None, kwargs=None):
         x: The data.
         y: `fit`'s `y`.
         kwargs: The other keyword arguments, or None.
+        seen: The `keras_gan.utils.sources.Checkable` `x` and `y` come from
+            (a stream's first batch as a dataset), or None.
     """
     kwargs = dict(kwargs or {})
     if kwargs or method == "fit":
-        check_run_arguments(model, method, x, kwargs)
+        check_run_arguments(model, method, x if seen is None or not seen.stream else seen.fit_x, kwargs)
     check_structure(model, x, y)
     check_callbacks(model, kwargs.get("callbacks"))
     validation = kwargs.get("validation_data")
@@ -725,5 +727,8 @@ def check_run(model, method, x, y=None, kwargs=None):
         parts = tuple(validation) if isinstance(validation, (tuple, list)) else (validation,)
         model.check_data(parts[0], parts[1] if len(parts) > 1 else None)
     sizes, text = batch_sizes(x, kwargs) if getattr(model, "batch_structure", None) else (set(), "")
+    if seen is not None and seen.stream:  # a stream cuts its own batches
+        sizes = seen.batch_sizes or sizes
+        text = f"{seen.source} ({'its batch sizes' if seen.batch_sizes else 'its first batch'})"
     check_requirements(model, "fit", batch_sizes=sizes, batch_text=text,
                        callbacks=_callback_list(kwargs.get("callbacks")))
