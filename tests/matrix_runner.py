@@ -3,7 +3,7 @@
 `python -m tests.matrix_runner OUT tensorflow torch jax` runs
 `python -m tests.harness OUT` once per backend (`KERAS_BACKEND` is fixed at
 import), one after the other, at a lower priority (`nice`), so the matrix takes
-the suite uses the other. A backend whose run fails leaves
+the cycles the rest of the suite leaves. A backend whose run fails leaves
 `OUT/matrix_<backend>.failed` with its last output. `tests/conftest.py`
 starts it after collection when matrix tests are selected, and stops it at
 the end of the session.

@@ -56,9 +56,10 @@ class FitMixin:
         Returns:
             A `keras.callbacks.History`.
         """
+        stream = hasattr(x, "element_spec") or sources.is_stream(x)
         x = self._check_before_run("fit", x, y, kwargs)
-        if hasattr(x, "element_spec"):
-            kwargs.setdefault("shuffle", False)  # a tf.data.Dataset shuffles itself
+        if stream:
+            kwargs.setdefault("shuffle", False)  # a dataset, a DataLoader or a generator orders its own batches
         callbacks = _epoch_log_writers_first(kwargs.get("callbacks"))
         if stop_on_divergence:
             from keras_gan.callbacks.divergence import StopOnDivergence

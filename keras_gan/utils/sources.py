@@ -8,11 +8,12 @@ converted), or a `tf.data.Dataset` whose elements are batches. `checkable`
 turns every source into one of those, peeking at a stream's first batch
 without consuming it: a `DataLoader`'s random state is put back, a
 `PyDataset` is indexed, and a generator is replaced by one that yields the
-peeked batch first.
+peeked batch first (and gives Keras a batch of samples alone as `(x,)`).
 """
 
 import dataclasses
 import inspect
+import itertools
 import sys
 from typing import Any
 
@@ -138,8 +139,9 @@ def _peek(x, source):
         raise _empty(source) from None
 
     def replay():
-        yield first
-        yield from x
+        # Keras takes a generator's batches as tuples; a batch of samples alone is `(x,)`.
+        for batch in itertools.chain([first], x):
+            yield batch if isinstance(batch, (tuple, list, dict)) else (batch,)
 
     return first, replay()
 
