@@ -35,6 +35,12 @@ DEFAULTS = {
 }
 METRIC_CHOICES = ["auto", "none", "digit_fd", "digit_score", "fid", "kid", "inception_score"]
 
+#: What `keras-gan train` writes in its output folder (`logs` only with --tensorboard): a folder holding any
+#: of them holds a run, which a new run would overwrite.
+RUN_OUTPUTS = ("run.json", "gan.keras", "generator.keras", "history.json", "losses.png", "samples", "backup")
+#: What `keras-gan tune` writes beside the tuner's own folder.
+TUNE_OUTPUTS = ("best.json", "best.png")
+
 
 # The objectives `--loss` accepts: the names `keras_gan.losses.get` resolves (a test keeps them
 # equal), listed here so that parsing the arguments imports no Keras.
@@ -66,6 +72,23 @@ def _positive_int(text):
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def _sample_count(text):
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 2 (a metric compares 2 samples or more), got {value}")
     return value
 
 
@@ -137,7 +160,7 @@ def build_parser():
                        help="one-sided label smoothing (real targets 1 - s)")
     train.add_argument("--ema", metavar="X", type=_unit_float, default=DEFAULTS["ema"],
                        help="momentum of the generator's weight average (0 disables)")
-    train.add_argument("--seed", metavar="N", type=int, default=DEFAULTS["seed"],
+    train.add_argument("--seed", metavar="N", type=_seed, default=DEFAULTS["seed"],
                        help="seed of the weights, the data order and the latent vectors")
     train.add_argument("--sample-every", metavar="N", type=_positive_int, default=DEFAULTS["sample_every"],
                        help="save a sample grid (and evaluate --metric) every N epochs, and after the last")
@@ -147,7 +170,10 @@ def build_parser():
     train.add_argument("--tensorboard", action="store_true",
                        help="also write TensorBoard logs to OUT/logs: losses, --metric and sample grids "
                             "(view with: tensorboard --logdir OUT/logs)")
-    train.add_argument("--out", metavar="DIR", default=None, help="output folder (default: runs/<timestamp>)")
+    train.add_argument("--out", metavar="DIR", default=None,
+                       help="output folder, new or without a previous run's files: a folder that holds a run "
+                            "is refused, never overwritten (pass a new folder, or continue an interrupted run "
+                            "with --resume) (default: runs/<timestamp>)")
     train.add_argument("--resume", default=None, metavar="RUN_DIR",
                        help="continue an interrupted run from its last end-of-epoch backup, with "
                             "the run's own settings")
@@ -160,7 +186,7 @@ def build_parser():
     sample.add_argument("--model", required=True, metavar="PATH", help="a .keras file saved by keras-gan")
     sample.add_argument("--n", metavar="N", type=_positive_int, default=64, help="number of samples in the grid")
     sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")
-    sample.add_argument("--seed", metavar="N", type=int, default=None,
+    sample.add_argument("--seed", metavar="N", type=_seed, default=None,
                         help="seed of the latent vectors (default: random)")
     sample.add_argument("--unsafe-deserialization", action="store_true",
                         help="load a .keras file that carries Python code (a Lambda layer, a custom function), "
@@ -180,10 +206,12 @@ def build_parser():
                       help="limit the batches per epoch (quick runs); default: one pass over the data")
     tune.add_argument("--batch-size", metavar="N", type=_positive_int, default=64, help="samples per step")
     tune.add_argument("--metric", choices=METRIC_CHOICES[2:], default="digit_fd", help="the objective")
-    tune.add_argument("--samples", metavar="N", type=_positive_int, default=500,
+    tune.add_argument("--samples", metavar="N", type=_sample_count, default=500,
                       help="generated samples per evaluation")
-    tune.add_argument("--seed", metavar="N", type=int, default=0, help="seed of the search and of each trial")
-    tune.add_argument("--out", metavar="DIR", default=None, help="output folder (default: runs/tune-<timestamp>)")
+    tune.add_argument("--seed", metavar="N", type=_seed, default=0, help="seed of the search and of each trial")
+    tune.add_argument("--out", metavar="DIR", default=None,
+                      help="output folder; one that holds a finished search (best.json, best.png) is refused, "
+                           "never overwritten (default: runs/tune-<timestamp>)")
     tune.add_argument("--verbose", type=int, choices=[0, 1, 2], default=0,
                       help="0: one line per trial, 1: also Keras Tuner's report and a progress bar per "
                            "epoch, 2: also one line per epoch")
@@ -237,7 +265,7 @@ def train(args):
 
     if args.resume:
         args = _resumed_args(args)
-    out = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    out = args.out or _new_folder(os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
     keras.utils.set_random_seed(args.seed)
     # Everything that can refuse the arguments runs before the first file is written.
     data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
@@ -246,11 +274,15 @@ def train(args):
     if args.steps_per_epoch:
         data = data.repeat()  # epochs of a fixed number of steps, across passes over the data
     gan = _build_model(args, image_shape)
-    os.makedirs(out, exist_ok=True)
     settings = {k: v for k, v in vars(args).items() if k not in ("command", "resume", "verbose")}
     settings["out"] = out
-    with atomic_path(os.path.join(out, "run.json")) as tmp, open(tmp, "w") as f:
-        json.dump(settings, f, indent=1)
+
+    def start(logs=None):
+        # The first file, written when `fit`'s own checks have passed: a refused run leaves no file.
+        os.makedirs(out, exist_ok=True)
+        with atomic_path(os.path.join(out, "run.json")) as tmp, open(tmp, "w") as f:
+            json.dump(settings, f, indent=1)
+
     print(f"keras-gan: training a {args.model.upper()} on {args.dataset!r} "
           f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {_count(args.epochs, 'epoch')}; "
           f"output in {out}", flush=True)
@@ -259,7 +291,7 @@ def train(args):
     backup = keras.callbacks.BackupAndRestore(os.path.join(out, "backup"), save_freq="epoch",
                                               double_checkpoint=True, delete_checkpoint=True)
     saver = SampleSaver(os.path.join(out, "samples"), n=100, every=args.sample_every, seed=args.seed)
-    callbacks = [backup, saver]
+    callbacks = [keras.callbacks.LambdaCallback(on_train_begin=start), backup, saver]
     if getattr(args, "tensorboard", False):
         # Losses, the metric (from the epoch logs) and the grids, in one run at the same steps.
         board = keras.callbacks.TensorBoard(os.path.join(out, "logs"), write_graph=False)
@@ -322,7 +354,7 @@ def tune(args):
     from keras_gan.utils.files import atomic_path
     from keras_gan.utils.images import save_image_grid
 
-    out = args.out or os.path.join("runs", datetime.datetime.now().strftime("tune-%Y%m%d-%H%M%S"))
+    out = args.out or _new_folder(os.path.join("runs", datetime.datetime.now().strftime("tune-%Y%m%d-%H%M%S")))
     data = datasets.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
     image_shape = tuple(int(d) for d in data.element_spec[0].shape[1:])
     _check_metric(args.metric, args.dataset, image_shape)
@@ -363,8 +395,9 @@ def check_paths(args):
     Nothing is created here: an output folder that is an existing file, an
     output file that is an existing folder, a location under a file or in a
     folder that cannot be written, a sample grid not named `.png`, a model
-    file that does not exist, or `--out` beside `--resume`, each stops the
-    command with one line naming the option.
+    file that does not exist, `--out` beside `--resume`, or an `--out` folder
+    that holds an earlier run's files (which the run would overwrite), each
+    stops the command with one line naming the option.
 
     Args:
         args: The parsed arguments.
@@ -385,6 +418,7 @@ def check_paths(args):
             output(args.resume, "--resume", "directory")
         elif args.out is not None:
             output(args.out, "--out", "directory")
+            _refuse_previous_run(args)
         else:
             output("runs", "--out (default: runs/<timestamp>)", "directory")
     elif args.command == "sample":
@@ -395,6 +429,50 @@ def check_paths(args):
             raise CLIError(f"--out: {args.out!r} is not a .png file name; keras-gan sample writes a PNG grid "
                            "(e.g. --out grid.png)")
         output(args.out, "--out", "file")
+
+
+def _new_folder(path):
+    """`path`, or `path-2`, `path-3`, ... if it exists (two runs started in the same second)."""
+    candidate, i = path, 1
+    while os.path.exists(candidate):
+        i += 1
+        candidate = f"{path}-{i}"
+    return candidate
+
+
+def _refuse_previous_run(args):
+    """Refuses an `--out` folder holding what an earlier run wrote: nothing a user saved is overwritten.
+
+    `keras-gan train` would overwrite a run's `gan.keras`, `run.json`, ...;
+    `keras-gan tune` a search's `best.json` and `best.png`. The message names
+    the folder, what it holds and the ways on: a new folder, or `--resume`
+    for an interrupted training run.
+
+    Args:
+        args: The parsed arguments (`train` or `tune`, with `--out`).
+    """
+    out = args.out
+    if not os.path.isdir(out):
+        return
+    if args.command == "train":
+        names = RUN_OUTPUTS + (("logs",) if getattr(args, "tensorboard", False) else ())
+    else:
+        names = TUNE_OUTPUTS
+    found = [name + ("/" if os.path.isdir(os.path.join(out, name)) else "") for name in names
+             if os.path.exists(os.path.join(out, name))]
+    if not found:
+        return
+    held = ", ".join(found)
+    if args.command == "tune":
+        raise CLIError(f"--out {out} already holds a finished search ({held}); a new search would overwrite it. "
+                       "Pass a new folder with --out (or leave --out out: runs/tune-<timestamp>), or delete those "
+                       "files first")
+    if os.path.isdir(os.path.join(out, "backup")) and not os.path.exists(os.path.join(out, "gan.keras")):
+        raise CLIError(f"--out {out} holds an interrupted run ({held}); training again would overwrite it. "
+                       f"Continue it with: keras-gan train --resume {out}; or pass a new folder with --out")
+    raise CLIError(f"--out {out} already holds a run ({held}); training again would overwrite it. Pass a new "
+                   "folder with --out (or leave --out out: runs/<timestamp>), or delete those files first "
+                   "(--resume continues only an interrupted run, one with a backup/ folder)")
 
 
 def _count(n, noun):

@@ -79,6 +79,12 @@ def test_resume_needs_a_run_folder_with_a_backup(capsys, tmp_path):
     assert cli.main(["train", "--out", str(out)] + QUICK) == 0
     assert not (out / "backup").exists()  # deleted after a finished run
     assert "has no backup" in _one_line_error(capsys, ["train", "--resume", str(out)])
+    # Training again into the finished run's folder is refused before anything is written.
+    before = _snapshot(out)
+    line = _one_line_error(capsys, ["train", "--out", str(out)] + QUICK)
+    assert f"--out {out} already holds a run (run.json, gan.keras, generator.keras" in line, line
+    assert "Pass a new folder with --out" in line
+    assert _snapshot(out) == before
 
 
 @pytest.mark.slow
@@ -233,3 +239,83 @@ def test_sample_through_the_console_script_loads_a_saved_gan(make_gan, tmp_path)
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "grid.png").is_file()
+
+
+def _snapshot(folder):
+    """Every file under `folder` with its size and modification time: equal snapshots, nothing written."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def _fake_run(folder, *names):
+    folder.mkdir()
+    for name in names:
+        if name.endswith("/"):
+            (folder / name).mkdir()
+            (folder / name / "kept.txt").write_text("saved")
+        else:
+            (folder / name).write_text("saved")
+    return folder
+
+
+@pytest.mark.parametrize("names, expected", [
+    (("run.json", "gan.keras", "generator.keras", "history.json", "losses.png", "samples/"),
+     r"--out \S+ already holds a run \(run.json, gan.keras, generator.keras, history.json, losses.png, samples/\); "
+     r"training again would overwrite it. Pass a new folder with --out .*--resume continues only an interrupted"),
+    (("run.json", "samples/", "backup/"),
+     r"--out (\S+) holds an interrupted run \(run.json, samples/, backup/\); .*Continue it with: keras-gan train "
+     r"--resume \1; or pass a new folder with --out"),
+    (("gan.keras",), r"already holds a run \(gan.keras\)"),
+])
+def test_train_refuses_a_folder_that_holds_a_run_and_writes_nothing(capsys, tmp_path, names, expected):
+    out = _fake_run(tmp_path / "run", *names)
+    before = _snapshot(out)
+    line = _one_line_error(capsys, ["train", "--out", str(out)] + QUICK)
+    assert re.search(expected, line), line
+    assert _snapshot(out) == before
+
+
+def test_train_accepts_a_folder_without_run_files(tmp_path):
+    """A folder of the user's own files is no run: only the names a run writes are refused."""
+    out = _fake_run(tmp_path / "mine", "notes.txt", "logs/")
+    cli.check_paths(cli.build_parser().parse_args(["train", "--out", str(out)]))
+    with pytest.raises(cli.CLIError, match=r"already holds a run \(logs/\)"):  # --tensorboard writes logs/
+        cli.check_paths(cli.build_parser().parse_args(["train", "--out", str(out), "--tensorboard"]))
+
+
+def test_tune_refuses_a_finished_search_and_creates_no_tuner_folder(capsys, tmp_path):
+    out = _fake_run(tmp_path / "search", "best.json", "best.png")
+    before = _snapshot(out)
+    line = _one_line_error(capsys, ["tune", "--out", str(out), "--trials", "1", "--epochs", "1"])
+    assert f"--out {out} already holds a finished search (best.json, best.png)" in line, line
+    assert _snapshot(out) == before and not (out / "search").exists()
+    fresh = tmp_path / "fresh"
+    assert "expected an integer >= 2" in _one_line_error(capsys, ["tune", "--samples", "1", "--out", str(fresh)])
+    assert not fresh.exists()
+
+
+def test_help_says_a_run_folder_is_never_overwritten(capsys):
+    assert cli.main(["train", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "a folder that holds a run is refused, never overwritten" in text
+    assert "continue an interrupted run with --resume" in text
+    assert cli.main(["tune", "--help"]) == 0
+    assert "finished search (best.json, best.png) is refused" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_negative_seed_is_refused_when_parsing(capsys, tmp_path):
+    line = _one_line_error(capsys, ["train", "--seed", "-1", "--out", str(tmp_path / "run")])
+    assert "argument --seed: expected a non-negative integer, got -1" in line and not (tmp_path / "run").exists()
+
+
+def test_a_run_refused_by_fits_checks_writes_no_file(capsys, tmp_path, monkeypatch):
+    """run.json (the first file) is written once `fit`'s own checks have passed, so a refusal there leaves nothing."""
+    from keras_gan.callbacks import SampleSaver
+
+    def refuse(self, model):
+        raise ValueError("refused by a check before training")
+
+    monkeypatch.setattr(SampleSaver, "check_before_training", refuse)
+    out = tmp_path / "run"
+    line = _one_line_error(capsys, ["train", "--out", str(out)] + QUICK, code=1)
+    assert "refused by a check before training" in line
+    assert not out.exists()

@@ -4,6 +4,7 @@ import contextlib
 
 import keras
 
+from keras_gan.layers._arguments import check_int, check_seed, received
 from keras_gan.utils.data import first_samples
 
 
@@ -65,18 +66,26 @@ class Evaluate(keras.callbacks.Callback):
         super().__init__()
         from keras_gan.metrics.feature_metrics import get
 
+        self.num_samples = check_int(num_samples, "num_samples", minimum=2, what="generated and real samples "
+                                     "per evaluation")
+        self.every = check_int(every, "every", what="epochs between evaluations")
+        self.seed = check_seed(seed)
         if isinstance(metrics, (str, keras.metrics.Metric)):
             metrics = [metrics]
-        if not metrics:
-            raise ValueError("`Evaluate` needs at least one metric, e.g. metrics=['digit_fd'].")
-        if int(num_samples) < 2 or int(every) < 1:
-            raise ValueError(
-                f"`num_samples` must be at least 2 and `every` at least 1; received {num_samples} and {every}."
+        if not isinstance(metrics, (list, tuple)) or not all(isinstance(m, (str, keras.metrics.Metric))
+                                                             for m in metrics):
+            raise TypeError(
+                "`metrics` must be a metric name ('digit_fd', 'fid', ...), a keras_gan.metrics instance, or a list "
+                f"of them. {received('metrics', metrics)}"
             )
-        self.metrics = [get(m) for m in metrics]
-        self.num_samples = int(num_samples)
-        self.every = int(every)
-        self.seed = seed
+        if not metrics:
+            raise ValueError("`Evaluate` needs at least one metric, e.g. metrics=['digit_fd']. Received: metrics=[].")
+        self.metrics = []
+        for m in metrics:
+            try:
+                self.metrics.append(get(m))
+            except ValueError as error:
+                raise ValueError(f"`metrics`: {error}") from None
         self.real_images = self._take(real_data, self.num_samples)
         self._real_seen = False
 

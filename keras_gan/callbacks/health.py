@@ -6,6 +6,7 @@ import types
 import keras
 import numpy as np
 
+from keras_gan.layers._arguments import check_bool, check_int, check_number, check_seed, received
 from keras_gan.utils.data import first_samples
 
 #: The numeric flags written into each epoch's logs (1.0 while the failure is seen, else 0.0).
@@ -122,38 +123,34 @@ class HealthMonitor(keras.callbacks.Callback):
                  collapse_patience=3, confident=0.9, collapse_ratio=0.5, window=8, oscillation_swing=0.4,
                  vanishing_p_fake=0.05, measure_gradient=True, gradient_samples=64, verbose=1, seed=0):
         super().__init__()
-        for name, value, low in (("num_samples", num_samples, 2), ("every", every, 1), ("patience", patience, 1),
-                                 ("collapse_patience", collapse_patience, 1), ("window", window, 4),
-                                 ("gradient_samples", gradient_samples, 1)):
-            if int(value) < low:
-                raise ValueError(f"`{name}` must be an integer >= {low}. Received: {name}={value}.")
-        for name, value in (("confident", confident), ("vanishing_p_fake", vanishing_p_fake)):
-            if not 0.0 < float(value) < 1.0:
-                raise ValueError(f"`{name}` must be in (0, 1). Received: {name}={value}.")
-        if not float(collapse_ratio) > 0 or not float(oscillation_swing) > 0:
-            raise ValueError(
-                f"`collapse_ratio` and `oscillation_swing` must be positive. Received: "
-                f"collapse_ratio={collapse_ratio}, oscillation_swing={oscillation_swing}."
+        self.num_samples = check_int(num_samples, "num_samples", minimum=2, what="samples in the diversity batch")
+        self.every = check_int(every, "every", what="epochs between diversity measurements")
+        self.patience = check_int(patience, "patience", what="epochs a condition must hold")
+        self.collapse_patience = check_int(collapse_patience, "collapse_patience",
+                                           what="low-diversity measurements before collapse is reported")
+        self.window = check_int(window, "window", minimum=4, what="epochs over which oscillation is judged")
+        self.gradient_samples = check_int(gradient_samples, "gradient_samples", what="latent vectors of the "
+                                          "gradient measurement")
+        self.confident = check_number(confident, "confident", low=0, high=1, low_open=True, high_open=True,
+                                      what="the probability beyond which the discriminator counts as certain")
+        self.vanishing_p_fake = check_number(vanishing_p_fake, "vanishing_p_fake", low=0, high=1, low_open=True,
+                                             high_open=True)
+        self.collapse_ratio = check_number(collapse_ratio, "collapse_ratio", low=0, low_open=True,
+                                           what="a fraction of real data's diversity")
+        self.oscillation_swing = check_number(oscillation_swing, "oscillation_swing", low=0, low_open=True)
+        if not (callable(features) or (isinstance(features, str) and features in ("auto", "digits", "raw"))):
+            raise (ValueError if isinstance(features, str) else TypeError)(
+                f"`features` must be 'auto', 'digits', 'raw' or a callable. {received('features', features)}"
             )
-        if not (callable(features) or features in ("auto", "digits", "raw")):
-            raise ValueError(
-                f"`features` must be 'auto', 'digits', 'raw' or a callable. Received: features={features!r}."
-            )
-        self.num_samples = int(num_samples)
         self.features = features
-        self.every = int(every)
-        self.patience = int(patience)
-        self.collapse_patience = int(collapse_patience)
-        self.confident = float(confident)
-        self.collapse_ratio = float(collapse_ratio)
-        self.window = int(window)
-        self.oscillation_swing = float(oscillation_swing)
-        self.vanishing_p_fake = float(vanishing_p_fake)
-        self.measure_gradient = bool(measure_gradient)
-        self.gradient_samples = int(gradient_samples)
-        self.verbose = int(verbose)
-        self.seed = seed
+        self.measure_gradient = check_bool(measure_gradient, "measure_gradient")
+        self.verbose = (int(verbose) if isinstance(verbose, bool)
+                        else check_int(verbose, "verbose", minimum=0, what="0: silent, 1: print each finding"))
+        self.seed = check_seed(seed)
         self.real_samples = None if real_data is None else _take(real_data, self.num_samples)
+        if features == "digits" and self.real_samples is not None and tuple(self.real_samples.shape[1:]) != (28, 28, 1):
+            raise ValueError(f"`features='digits'` needs 28x28x1 samples; real_data has samples of shape "
+                             f"{tuple(self.real_samples.shape[1:])}. Use features='raw' or a callable.")
         self.findings = []
         self._reset()
 

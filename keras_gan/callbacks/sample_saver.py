@@ -1,11 +1,11 @@
 """`SampleSaver`: PNG grids of samples from fixed latent vectors during training."""
 
-import numbers
 import os
 
 import keras
 
 from keras_gan.callbacks.tensorboard import tensorboard_train_dir
+from keras_gan.layers._arguments import check_int, check_seed, check_value_range, received
 from keras_gan.utils.images import save_image_grid
 
 
@@ -62,23 +62,19 @@ class SampleSaver(keras.callbacks.Callback):
         tensorboard=None,
     ):
         super().__init__()
-        for name, value in (("every", every), ("n", n)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise (ValueError if isinstance(value, numbers.Integral) else TypeError)(
-                    f"`{name}` must be an int >= 1. Received: {name}={value!r}.")
         if not isinstance(directory, (str, os.PathLike)):
-            raise TypeError(f"`directory` must be a folder path (a string or os.PathLike). Received: "
-                            f"directory={directory!r}.")
+            raise TypeError("`directory` must be a folder path (a string or os.PathLike). "
+                            + received("directory", directory))
         self.directory = os.fspath(directory)
-        self.n = int(n)
-        self.every = int(every)
-        self.seed = seed
-        self.scale = scale
-        self.value_range = value_range
+        self.n = check_int(n, "n")
+        self.every = check_int(every, "every")
+        self.seed = check_seed(seed)
+        self.scale = check_int(scale, "scale", what="the PNG's integer upscaling")
+        self.value_range = check_value_range(value_range)
         if tensorboard is not None and not isinstance(tensorboard, (keras.callbacks.TensorBoard, str, os.PathLike)):
             raise TypeError(
-                "`tensorboard` must be a keras.callbacks.TensorBoard or a log folder. "
-                f"Received: tensorboard={tensorboard!r}."
+                "`tensorboard` must be a keras.callbacks.TensorBoard, a log folder or None. "
+                + received("tensorboard", tensorboard)
             )
         self.tensorboard = tensorboard
         self._shared_tensorboard = None  # set by `share_tensorboard` for each fit

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gan.layers._arguments import check_int, check_seed
+from keras_gan.utils.messages import shape_text
 from keras_gan.utils.seeds import SavesSeedState
 
 
@@ -39,16 +41,20 @@ class ImagePool(SavesSeedState, keras.layers.Layer):
 
     def __init__(self, pool_size=50, seed=None, **kwargs):
         super().__init__(**kwargs)
-        pool_size = int(pool_size)
-        if pool_size < 0:
-            raise ValueError(f"`pool_size` must be >= 0. Received: pool_size={pool_size}.")
-        self.pool_size = pool_size
-        self.seed = seed
+        self.pool_size = check_int(pool_size, "pool_size", minimum=0, what="stored images; 0 disables the pool")
+        self.seed = check_seed(seed)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
+        shape = shape_text(input_shape)
+        if shape == "unknown" or len(shape) < 2 or any(d is None for d in shape[1:]):
+            raise ValueError(
+                f"ImagePool layer '{self.name}' stores images of a fixed shape: it expects inputs of shape "
+                f"(batch, height, width, channels) (or (batch, ...)), every axis but the batch known; received an "
+                f"input of shape {shape}."
+            )
         self.images = self.add_weight(
-            shape=(max(self.pool_size, 1),) + tuple(input_shape[1:]),
+            shape=(max(self.pool_size, 1),) + tuple(shape[1:]),
             initializer="zeros",
             trainable=False,
             dtype="float32",

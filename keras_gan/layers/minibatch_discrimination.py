@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+from keras_gan.layers._arguments import check_choice, check_int, received
+from keras_gan.utils.messages import shape_text
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class MinibatchDiscrimination(keras.layers.Layer):
@@ -62,24 +65,29 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
     def __init__(self, num_kernels=100, kernel_dim=5, kernel_initializer=None, reduction="sum", **kwargs):
         super().__init__(**kwargs)
-        self.num_kernels = int(num_kernels)
-        self.kernel_dim = int(kernel_dim)
-        if self.num_kernels < 1 or self.kernel_dim < 1:
-            raise ValueError(
-                f"`num_kernels` and `kernel_dim` must be >= 1. Received: {num_kernels}, {kernel_dim}."
+        self.num_kernels = check_int(num_kernels, "num_kernels", what="B, the kernels added as features")
+        self.kernel_dim = check_int(kernel_dim, "kernel_dim", what="C, the dimension of each kernel's projection")
+        self.reduction = check_choice(reduction, "reduction", ("sum", "mean"))
+        try:
+            self.kernel_initializer = keras.initializers.get(
+                kernel_initializer or keras.initializers.RandomNormal(stddev=0.05)
             )
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f'`reduction` must be "mean" or "sum". Received: reduction={reduction!r}.')
-        self.reduction = reduction
-        self.kernel_initializer = keras.initializers.get(
-            kernel_initializer or keras.initializers.RandomNormal(stddev=0.05)
-        )
+        except (ValueError, TypeError):
+            raise ValueError(
+                "`kernel_initializer` must be a Keras initializer, its name (e.g. 'glorot_uniform') or None. "
+                + received("kernel_initializer", kernel_initializer)
+            ) from None
 
     def build(self, input_shape):
+        shape = shape_text(input_shape)
+        if shape == "unknown" or len(shape) < 2 or any(d is None for d in shape[1:]):
+            raise ValueError(
+                f"MinibatchDiscrimination layer '{self.name}' expects inputs of shape (batch, features) or "
+                f"(batch, ...) with every axis but the batch known (they are flattened to (batch, A)); received "
+                f"an input of shape {shape}. Give it features of a fixed size (e.g. after keras.layers.Flatten())."
+            )
         features = 1
-        for d in input_shape[1:]:
-            if d is None:
-                raise ValueError(f"MinibatchDiscrimination needs a known feature size; got input shape {input_shape}.")
+        for d in shape[1:]:
             features *= int(d)
         self.features = features
         self.kernel = self.add_weight(

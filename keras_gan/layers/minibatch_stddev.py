@@ -5,6 +5,9 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gan.layers._arguments import check_int, check_number
+from keras_gan.utils.messages import shape_text
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class MinibatchStandardDeviation(keras.layers.Layer):
@@ -45,10 +48,17 @@ class MinibatchStandardDeviation(keras.layers.Layer):
 
     def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
-        self.group_size = int(group_size)
-        if self.group_size < 1:
-            raise ValueError(f"`group_size` must be >= 1. Received: {group_size}.")
-        self.epsilon = float(epsilon)
+        self.group_size = check_int(group_size, "group_size", what="the largest number of samples per group")
+        self.epsilon = check_number(epsilon, "epsilon", low=0, what="added to the variance")
+
+    def build(self, input_shape):
+        shape = shape_text(input_shape)
+        if shape == "unknown" or len(shape) < 2 or any(d is None for d in shape[1:]):
+            raise ValueError(
+                f"MinibatchStandardDeviation layer '{self.name}' expects inputs of shape (batch, height, width, "
+                f"channels) or (batch, features), every axis but the batch known; received an input of shape "
+                f"{shape}. Put it where the feature map's size is fixed (after a convolution or a Dense layer)."
+            )
 
     def group_size_for(self, batch_size):
         """The group size used for a batch of `batch_size` samples.

@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+from keras_gan.layers._arguments import check_int
+from keras_gan.utils.messages import shape_text
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class SelfAttention(keras.layers.Layer):
@@ -16,10 +19,13 @@ class SelfAttention(keras.layers.Layer):
     starts as the identity and learns how much non-local evidence to use).
 
     Args:
-        reduction: Channel reduction of the query and key projections (8).
+        reduction: Channel reduction of the query and key projections (8),
+            an int >= 1.
 
     Input shape:
-        `(batch, height, width, channels)`.
+        `(batch, height, width, channels)`, with known height, width and
+        channels; any other input is refused when the layer is built, with
+        a message naming the layer and the shape received.
 
     Output shape:
         Same as the input.
@@ -35,10 +41,18 @@ class SelfAttention(keras.layers.Layer):
 
     def __init__(self, reduction=8, **kwargs):
         super().__init__(**kwargs)
-        self.reduction = int(reduction)
+        self.reduction = check_int(reduction, "reduction", what="channel reduction of the query and key")
 
     def build(self, input_shape):
-        channels = int(input_shape[-1])
+        shape = shape_text(input_shape)
+        if shape == "unknown" or len(shape) != 4 or any(d is None for d in shape[1:]):
+            raise ValueError(
+                f"SelfAttention layer '{self.name}' expects feature maps of shape (batch, height, width, "
+                f"channels) with known height, width and channels; received an input of shape {shape}. "
+                "Put it after a convolution (on a 4-D feature map), or reshape flat features into one first "
+                "(keras.layers.Reshape((height, width, channels)))."
+            )
+        channels = int(shape[-1])
         inner = max(1, channels // self.reduction)
         self.query = keras.layers.Dense(inner, use_bias=False, name="query")
         self.key = keras.layers.Dense(inner, use_bias=False, name="key")

@@ -1,7 +1,11 @@
 """Virtual batch normalization: a sample's normalization independent of the rest of its batch."""
 
 import keras
+import numpy as np
 from keras import ops
+
+from keras_gan.layers._arguments import check_bool, check_callable, check_int, check_number, received
+from keras_gan.utils.messages import describe, shape_text
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -44,19 +48,36 @@ class VirtualBatchNormalization(keras.layers.Layer):
 
     def __init__(self, reference_size, epsilon=1e-5, center=True, scale=True, **kwargs):
         super().__init__(**kwargs)
-        self.reference_size = int(reference_size)
-        if self.reference_size < 1:
-            raise ValueError(f"`reference_size` must be >= 1. Received: {reference_size}.")
-        self.epsilon = float(epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
+        self.reference_size = check_int(reference_size, "reference_size",
+                                        what="N, the leading rows that are the reference batch")
+        self.epsilon = check_number(epsilon, "epsilon", low=0, what="added to the variance")
+        self.center = check_bool(center, "center")
+        self.scale = check_bool(scale, "scale")
+
+    def _check_batch(self, rows):
+        if rows is not None and rows < self.reference_size:
+            raise ValueError(
+                f"VirtualBatchNormalization layer '{self.name}' reads its first reference_size="
+                f"{self.reference_size} rows as the reference batch, but received a batch of {rows} rows. Call "
+                f"it on concat([reference, batch]): wrap the network in WithReferenceBatch(network, reference) "
+                f"with a reference of {self.reference_size} rows."
+            )
 
     def build(self, input_shape):
-        channels = input_shape[-1]
+        shape = shape_text(input_shape)
+        if shape == "unknown" or len(shape) < 2 or shape[-1] is None:
+            raise ValueError(
+                f"VirtualBatchNormalization layer '{self.name}' expects inputs of shape (batch, ..., channels) "
+                f"with a known number of channels, the reference batch in its first reference_size="
+                f"{self.reference_size} rows; received an input of shape {shape}."
+            )
+        self._check_batch(shape[0])
+        channels = shape[-1]
         self.gamma = self.add_weight(shape=(channels,), initializer="ones", name="gamma") if self.scale else None
         self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta") if self.center else None
 
     def call(self, inputs):
+        self._check_batch(inputs.shape[0])
         dtype = inputs.dtype
         x = ops.cast(inputs, "float32")
         n = self.reference_size
@@ -124,8 +145,9 @@ class WithReferenceBatch(keras.layers.Layer):
 
     def __init__(self, network, reference, **kwargs):
         super().__init__(**kwargs)
-        self.network = network
-        reference = ops.convert_to_numpy(reference).astype("float32")
+        self.network = check_callable(network, "network", "a Keras model or layer")
+        reference = _reference_array(reference)
+        _check_reference_sizes(network, len(reference))
         self.reference = self.add_weight(
             shape=reference.shape,
             initializer=keras.initializers.Constant(reference),
@@ -135,6 +157,15 @@ class WithReferenceBatch(keras.layers.Layer):
         self._reference_shape = tuple(reference.shape)
 
     def build(self, input_shape):
+        shape = shape_text(input_shape)
+        rows = self._reference_shape[1:]
+        if shape == "unknown" or len(shape) != len(rows) + 1 or any(
+                d is not None and d != r for d, r in zip(shape[1:], rows)):
+            raise ValueError(
+                f"WithReferenceBatch layer '{self.name}' prepends its reference batch, rows of shape {rows}, to "
+                f"its input, so the input must be (batch,) + {rows}; received an input of shape {shape}. Pass a "
+                "reference drawn like the inputs (e.g. latent vectors of the generator's latent_dim)."
+            )
         self.network.build((None,) + tuple(input_shape[1:]))
 
     def call(self, inputs, training=None):
@@ -158,3 +189,35 @@ class WithReferenceBatch(keras.layers.Layer):
         config = dict(config)
         config["network"] = keras.saving.deserialize_keras_object(config["network"])
         return cls(**config)
+
+
+def _reference_array(reference):
+    """`reference` as a float32 array `(N, ...)`, N >= 1, of finite values; else a message naming it."""
+    message = "`reference` must be an array (N, ...) of N >= 1 reference inputs with finite values"
+    try:
+        array = np.asarray(ops.convert_to_numpy(reference))
+    except Exception:  # noqa: BLE001 - anything that is not array-like
+        raise TypeError(f"{message}. {received('reference', reference)}") from None
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{message}. {received('reference', reference)}")
+    if array.ndim < 2 or len(array) < 1:
+        raise ValueError(f"{message}; received {describe(array)}. E.g. np.random.normal(size=(N, latent_dim)).")
+    array = array.astype("float32")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{message}; received an array with NaN or Inf values.")
+    return array
+
+
+def _check_reference_sizes(network, rows):
+    """Every `VirtualBatchNormalization` inside `network` must read `rows` reference rows."""
+    flatten = getattr(network, "_flatten_layers", None)
+    layers = list(flatten(include_self=True, recursive=True)) if callable(flatten) else [network]
+    wrong = [layer for layer in layers
+             if isinstance(layer, VirtualBatchNormalization) and layer.reference_size != rows]
+    if wrong:
+        found = ", ".join(f"'{layer.name}' (reference_size={layer.reference_size})" for layer in wrong)
+        raise ValueError(
+            f"WithReferenceBatch: the reference batch has {rows} rows, but the VirtualBatchNormalization "
+            f"layer(s) {found} inside `network` read a different number of leading rows as their reference. "
+            f"Build them with reference_size={rows} (len(reference)), or pass a reference of that many rows."
+        )

@@ -2,6 +2,18 @@
 
 import numpy as np
 
+from keras_gan.layers._arguments import check_int, received
+from keras_gan.utils.messages import describe
+
+
+def _paired(first, second, names):
+    """`first` and `second` as flat arrays of the same, non-zero length; else a message naming both."""
+    a, b = np.asarray(first).reshape(-1), np.asarray(second).reshape(-1)
+    if len(a) != len(b) or not len(a):
+        raise ValueError(f"`{names[0]}` and `{names[1]}` must hold one value per sample, as many of each (and at "
+                         f"least one); received {len(a)} {names[0]} and {len(b)} {names[1]}.")
+    return a, b
+
 
 def predicted_classes(images, classifier=None, batch_size=500):
     """Class predicted by `classifier` (default: the shipped digit classifier) for each image.
@@ -21,11 +33,18 @@ def predicted_classes(images, classifier=None, batch_size=500):
     >>> float((predicted_classes(x[:200]) == y[:200]).mean()) > 0.9
     True
     """
+    batch_size = check_int(batch_size, "batch_size", what="images per call of the classifier")
+    if classifier is not None and not hasattr(classifier, "predict"):
+        raise TypeError(f"`classifier` must be a Keras model mapping images to class scores, or None. "
+                        f"{received('classifier', classifier)}")
     if classifier is None:
         from keras_gan.metrics.digit_classifier import load_digit_classifier
 
         classifier = load_digit_classifier()
     images = np.asarray(images)
+    if images.ndim < 2 or not len(images) or not np.issubdtype(images.dtype, np.number):
+        raise TypeError(f"`images` must be an array of images (n, height, width, channels); received "
+                        f"{describe(images)}.")
     expected = getattr(classifier, "input_shape", None)
     if isinstance(expected, tuple) and len(expected) == images.ndim and tuple(expected[1:]) != images.shape[1:]:
         from keras_gan.errors import GANConfigurationError
@@ -62,7 +81,10 @@ def conditional_accuracy(images, labels, classifier=None):
         Odena, Olah and Shlens, "Conditional Image Synthesis with Auxiliary Classifier GANs",
         ICML 2017.
     """
-    labels = np.asarray(labels).reshape(-1)
+    images, labels = np.asarray(images), np.asarray(labels).reshape(-1)
+    if images.ndim and len(labels) != len(images):
+        raise ValueError(f"`labels` must hold one class per image; received {len(labels)} labels for "
+                         f"{len(images)} images.")
     return float(np.mean(predicted_classes(images, classifier) == labels))
 
 
@@ -91,8 +113,7 @@ def majority_vote_accuracy(codes, classes):
         Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing
         Generative Adversarial Nets", NeurIPS 2016.
     """
-    codes = np.asarray(codes).reshape(-1)
-    classes = np.asarray(classes).reshape(-1)
+    codes, classes = _paired(codes, classes, ("codes", "classes"))
     mapping, correct = {}, 0
     for code in np.unique(codes):
         members = classes[codes == code]
@@ -128,8 +149,7 @@ def one_to_one_accuracy(codes, classes):
     """
     from scipy.optimize import linear_sum_assignment
 
-    codes = np.asarray(codes).reshape(-1)
-    classes = np.asarray(classes).reshape(-1)
+    codes, classes = _paired(codes, classes, ("codes", "classes"))
     code_values, code_index = np.unique(codes, return_inverse=True)
     class_values, class_index = np.unique(classes, return_inverse=True)
     counts = np.zeros((len(code_values), len(class_values)))

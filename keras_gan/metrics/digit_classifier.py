@@ -91,9 +91,17 @@ def digit_feature_extractor(classifier=None):
         Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
         Equilibrium", NeurIPS 2017 (FID).
     """
-    classifier = classifier or load_digit_classifier()
-    return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output,
-                       name="digit_features")
+    classifier = load_digit_classifier() if classifier is None else classifier
+    try:
+        features = classifier.get_layer(FEATURE_LAYER).output
+    except (AttributeError, ValueError):
+        from keras_gan.layers._arguments import received
+
+        raise TypeError(
+            f"`classifier` must be None or a digit classifier from load_digit_classifier() (a Keras model with a "
+            f"'{FEATURE_LAYER}' layer). {received('classifier', classifier)}"
+        ) from None
+    return keras.Model(classifier.inputs[0], features, name="digit_features")
 
 
 def digit_classifier_info():

@@ -11,9 +11,16 @@ import warnings
 import numpy as np
 import scipy.linalg
 
+from keras_gan.layers._arguments import check_int, check_seed
+from keras_gan.utils.messages import describe
+
 
 def _as_features(features, name):
-    features = np.asarray(features, dtype="float64")
+    try:
+        features = np.asarray(features, dtype="float64")
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a 2-D array of numbers, shape (samples, features); received "
+                        f"{describe(features)}.") from None
     if features.ndim != 2:
         raise ValueError(
             f"`{name}` must be a 2-D array of shape (samples, features); received shape "
@@ -79,8 +86,16 @@ def frechet_distance_from_statistics(mean_a, cov_a, mean_b, cov_b):
         Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
         Equilibrium", NeurIPS 2017 (FID).
     """
-    mean_a, mean_b = np.asarray(mean_a, "float64"), np.asarray(mean_b, "float64")
+    mean_a, mean_b = np.atleast_1d(np.asarray(mean_a, "float64")), np.atleast_1d(np.asarray(mean_b, "float64"))
     cov_a, cov_b = np.atleast_2d(np.asarray(cov_a, "float64")), np.atleast_2d(np.asarray(cov_b, "float64"))
+    d = len(mean_a)
+    for name, value, shape in (("mean_a", mean_a, (d,)), ("mean_b", mean_b, (d,)), ("cov_a", cov_a, (d, d)),
+                               ("cov_b", cov_b, (d, d))):
+        if value.shape != shape:
+            raise ValueError(f"`{name}` must have shape {shape} (the features' width is len(mean_a) = {d}); "
+                             f"received shape {value.shape}.")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"`{name}` contains NaN or Inf values.")
     with warnings.catch_warnings():
         # Rank-deficient covariances (dead units, fewer samples than features)
         # are common; the square root is still defined. Non-finite results
@@ -186,12 +201,13 @@ def kernel_distance(features_a, features_b, num_subsets=100, subset_size=1000, s
     Reference:
         Binkowski et al., "Demystifying MMD GANs", ICLR 2018.
     """
+    num_subsets = check_int(num_subsets, "num_subsets", what="subsets averaged over")
+    subset_size = check_int(subset_size, "subset_size", minimum=2, what="samples per subset")
+    seed = check_seed(seed)
     a = _as_features(features_a, "features_a")
     b = _as_features(features_b, "features_b")
     _check_same_width(a, b)
     size = min(subset_size, len(a), len(b))
-    if num_subsets < 1:
-        raise ValueError(f"`num_subsets` must be at least 1; received {num_subsets}.")
     rng = np.random.default_rng(seed)
     estimates = [
         mmd2_unbiased(a[rng.choice(len(a), size, replace=False)], b[rng.choice(len(b), size, replace=False)],

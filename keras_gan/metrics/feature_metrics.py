@@ -11,7 +11,9 @@ covariances and a matrix square root, which SciPy computes), so
 import keras
 import numpy as np
 
+from keras_gan.layers._arguments import check_int, check_seed, check_value_range, received
 from keras_gan.metrics import distances
+from keras_gan.utils.messages import describe
 from keras_gan.utils.requirements import Requirement
 
 
@@ -31,9 +33,10 @@ class _ImageMetric(keras.metrics.Metric):
     def __init__(self, network=None, batch_size=64, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if network is not None and not callable(network):
-            raise TypeError(f"{type(self).__name__} needs a Keras model (callable); received {network!r}.")
+            raise TypeError(f"`network` must be a Keras model mapping images to features (or probabilities), or "
+                            f"None. {received('network', network)}")
         self.network = network
-        self.batch_size = int(batch_size)
+        self.batch_size = check_int(batch_size, "batch_size", what="images per call of the network")
         self._image_shape = None
 
     def default_network(self, image_shape):
@@ -275,9 +278,9 @@ class KernelDistance(_FeatureDistance):
     def __init__(self, network=None, num_subsets=100, subset_size=1000, seed=0, batch_size=64,
                  name="kernel_distance", **kwargs):
         super().__init__(network, batch_size, name=name, **kwargs)
-        self.num_subsets = int(num_subsets)
-        self.subset_size = int(subset_size)
-        self.seed = seed
+        self.num_subsets = check_int(num_subsets, "num_subsets", what="subsets averaged over")
+        self.subset_size = check_int(subset_size, "subset_size", minimum=2, what="samples per subset")
+        self.seed = check_seed(seed)
         self.reset_state()
 
     def _reset(self, which):
@@ -333,9 +336,7 @@ class ClassifierScore(_ImageMetric):
 
     def __init__(self, network=None, splits=10, batch_size=64, name="classifier_score", **kwargs):
         super().__init__(network, batch_size, name=name, **kwargs)
-        if int(splits) < 1:
-            raise ValueError(f"`splits` must be at least 1; received {splits}.")
-        self.splits = int(splits)
+        self.splits = check_int(splits, "splits", what="groups the score is averaged over")
         self.reset_state()
 
     def reset_state(self):
@@ -390,8 +391,10 @@ class _InceptionDefault:
     include_top = False
 
     def _init_inception(self, weights, value_range):
-        self.weights = weights
-        self.value_range = tuple(value_range)
+        from keras_gan.metrics.inception import check_weights
+
+        self.weights = check_weights(weights)
+        self.value_range = check_value_range(value_range)
 
     def default_network(self, image_shape):
         from keras_gan.metrics.inception import shared_inception_v3
@@ -666,6 +669,11 @@ def get(identifier):
     """
     if isinstance(identifier, keras.metrics.Metric):
         return identifier
+    if not isinstance(identifier, str):
+        raise TypeError(
+            f"A sample-quality metric is a name ({', '.join(repr(m) for m in sorted(METRICS))}) or a "
+            f"keras.metrics.Metric instance; received {describe(identifier)}."
+        )
     if isinstance(identifier, str):
         key = identifier.lower().replace("-", "_")
         key = {"is": "inception_score"}.get(key, key)

@@ -6,10 +6,13 @@ give the metrics any Keras model as `feature_extractor`/`classifier`.
 """
 
 import functools
+import numbers
 import os
 
 import keras
 from keras import ops
+
+from keras_gan.layers._arguments import check_bool, check_int, check_value_range, received
 
 INCEPTION_SIZE = 299
 _WEIGHTS = {
@@ -54,11 +57,8 @@ class InceptionPreprocessing(keras.layers.Layer):
 
     def __init__(self, value_range=(-1.0, 1.0), size=INCEPTION_SIZE, **kwargs):
         super().__init__(**kwargs)
-        low, high = (float(v) for v in value_range)
-        if not high > low:
-            raise ValueError(f"`value_range` must be (min, max) with max > min; received {value_range}.")
-        self.value_range = (low, high)
-        self.size = int(size)
+        self.value_range = check_value_range(value_range)
+        self.size = check_int(size, "size", what="output height and width")
 
     def call(self, images):
         images = ops.cast(images, "float32")
@@ -80,8 +80,41 @@ class InceptionPreprocessing(keras.layers.Layer):
         return {**super().get_config(), "value_range": self.value_range, "size": self.size}
 
 
+def check_weights(weights):
+    """`weights` if it names InceptionV3's weights: `"imagenet"`, None, or an existing file.
+
+    Args:
+        weights: What the user passed.
+
+    Returns:
+        `weights` (a path as a string).
+
+    Raises:
+        TypeError: for anything but a string, a path or None.
+        FileNotFoundError: for a path with no file.
+
+    Example:
+
+    >>> check_weights("imagenet"), check_weights(None)
+    ('imagenet', None)
+    """
+    if weights is None or (isinstance(weights, str) and weights == "imagenet"):
+        return weights
+    if not isinstance(weights, (str, os.PathLike)):
+        raise TypeError("`weights` must be 'imagenet', None (random weights) or the path of an .h5 file saved by "
+                        f"keras.applications.InceptionV3. {received('weights', weights)}")
+    weights = os.fspath(weights)
+    if not os.path.isfile(weights):
+        raise FileNotFoundError(
+            f"No InceptionV3 weights file at {weights!r}. Pass 'imagenet' (downloads) or the path "
+            "of an .h5 file saved by keras.applications.InceptionV3."
+        )
+    return weights
+
+
 def inception_weights(weights, include_top):
     """Resolves `weights` to a local file (downloading ImageNet weights if asked), or None."""
+    weights = check_weights(weights)
     if weights is None:
         return None
     if weights == "imagenet":
@@ -97,12 +130,6 @@ def inception_weights(weights, include_top):
                 "(`feature_extractor=` / `classifier=`), e.g. "
                 "`keras_gan.metrics.digit_feature_extractor()` for 28x28 digits."
             ) from None
-    weights = os.fspath(weights)
-    if not os.path.isfile(weights):
-        raise FileNotFoundError(
-            f"No InceptionV3 weights file at {weights!r}. Pass 'imagenet' (downloads) or the path "
-            "of an .h5 file saved by keras.applications.InceptionV3."
-        )
     return weights
 
 
@@ -139,8 +166,18 @@ def inception_v3(input_shape, weights="imagenet", value_range=(-1.0, 1.0), inclu
     Reference:
         Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
     """
+    shape = tuple(input_shape) if isinstance(input_shape, (list, tuple)) else None
+    sizes = shape is not None and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0
+                                      for d in shape)
+    if not sizes or len(shape) != 3 or shape[-1] not in (1, 3):
+        raise (TypeError if shape is None else ValueError)(
+            "`input_shape` must be (height, width, channels) with positive ints and 1 or 3 channels. "
+            + received("input_shape", input_shape)
+        )
+    value_range = check_value_range(value_range)
+    include_top = check_bool(include_top, "include_top")
     path = inception_weights(weights, include_top)
-    inputs = keras.Input(tuple(input_shape))
+    inputs = keras.Input(shape)
     x = InceptionPreprocessing(value_range, name="inception_preprocessing")(inputs)
     if include_top:
         base = keras.applications.InceptionV3(include_top=True, weights=None,

@@ -2,6 +2,9 @@
 
 import numpy as np
 
+from keras_gan.layers._arguments import check_int, check_number
+from keras_gan.utils.messages import describe
+
 
 def mode_coverage(samples, centres, stddev, within=3.0, min_samples=None):
     """How many modes a generator covers, and how well (the PacGAN/VEEGAN protocol).
@@ -37,8 +40,23 @@ def mode_coverage(samples, centres, stddev, within=3.0, min_samples=None):
         Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational
         Learning", NeurIPS 2017.
     """
-    samples = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
-    centres = np.asarray(centres, dtype="float64")
+    stddev = check_number(stddev, "stddev", low=0, low_open=True, what="the mixture components' standard deviation")
+    within = check_number(within, "within", low=0, low_open=True, what="high-quality radius in standard deviations")
+    min_samples = check_int(min_samples, "min_samples", allow_none=True,
+                            what="high-quality samples a mode needs to count as covered")
+    try:
+        samples = np.asarray(samples, dtype="float64")
+        centres = np.asarray(centres, dtype="float64")
+    except (TypeError, ValueError):
+        raise TypeError(f"`samples` and `centres` must be arrays of points; received {describe(samples)} and "
+                        f"{describe(centres)}.") from None
+    if centres.ndim != 2 or not len(centres):
+        raise ValueError(f"`centres` must be the mixture's means, an array (modes, dims) with at least one mode; "
+                         f"received {describe(centres)}.")
+    samples = samples.reshape(len(samples), -1) if samples.ndim > 2 else samples
+    if samples.ndim != 2 or samples.shape[1] != centres.shape[1]:
+        raise ValueError(f"`samples` must be points (n, {centres.shape[1]}) like the centres; received "
+                         f"{describe(samples)}.")
     distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=-1)
     nearest = distances.argmin(axis=1)
     good = distances[np.arange(len(samples)), nearest] <= within * stddev

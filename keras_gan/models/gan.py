@@ -15,6 +15,7 @@ from keras_gan.models import validation
 from keras_gan.models.base import AdversarialModel
 from keras_gan.models.step import GANStep
 from keras_gan.utils.requirements import Requirement
+from keras_gan.utils.sources import channels_first_fix
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -300,8 +301,11 @@ class GAN(AdversarialModel):
             return
         expected = getattr(self, "_sample_shape", None)
         if expected is not None and tuple(sample_shape) != tuple(expected):
-            hint = ""
-            if tuple(sample_shape) + (1,) == tuple(expected):
+            hint = channels_first_fix(sample_shape, expected)
+            hint = f" {hint}" if hint else ""
+            if hint:
+                pass
+            elif tuple(sample_shape) + (1,) == tuple(expected):
                 hint = " The data lacks the channel axis: pass x[..., None]."
             elif tuple(sample_shape) == tuple(expected) + (1,) or tuple(sample_shape)[1:] == tuple(expected):
                 hint = " The data has one axis too many: check how it was stacked or batched."
@@ -344,7 +348,7 @@ class GAN(AdversarialModel):
 
     # ---------------------------------------------------------------- shipping
 
-    def export_generator(self, path, *, averaged=True):
+    def export_generator(self, path, *, averaged=True, overwrite=True):
         """Saves the generator alone as a plain Keras model, to load without keras-gan.
 
         With `averaged=True` (default) and a generator optimizer built with
@@ -354,9 +358,17 @@ class GAN(AdversarialModel):
         `keras.models.load_model(path)` alone, unless the generator itself
         uses keras-gan layers (then `import keras_gan` first; a warning says so).
 
+        The path is checked before anything is saved: a name without
+        `.keras`, an existing folder, a location under a file or in a folder
+        that cannot be written, or (with `overwrite=False`) an existing file
+        is refused with a message naming the path and the fix.
+
         Args:
             path: A `.keras` file.
             averaged: Save the moving-average weights when there are any.
+            overwrite: Replace an existing file at `path` (as Keras's
+                `Model.save`); with False, an existing file is refused
+                (`FileExistsError`) and left as it is.
 
         Returns:
             The path written.
@@ -375,12 +387,28 @@ class GAN(AdversarialModel):
         import contextlib
         import warnings
 
-        from keras_gan.utils.files import atomic_path
+        from keras_gan.utils.files import atomic_path, check_output_location
 
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"`path` must be a file path ending in '.keras' (a string or os.PathLike). Received: "
+                            f"path={path!r} ({validation.describe(path)}).")
         path = os.fspath(path)
+        for name, value in (("averaged", averaged), ("overwrite", overwrite)):
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r} "
+                                f"({validation.describe(value)}).")
         if not path.endswith(".keras"):
+            inside = os.path.join(path, "generator.keras")
+            folder = f" (an existing folder: pass a file inside it, e.g. {inside!r})" if os.path.isdir(path) else ""
             raise ValueError(
-                f"`export_generator` writes the Keras format: give a path ending in '.keras'. Received: {path!r}."
+                f"`export_generator` writes the Keras format: give a path ending in '.keras'. Received: {path!r}"
+                f"{folder}."
+            )
+        check_output_location(path, f"export_generator(path={path!r})", "file")
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(
+                f"export_generator(path={path!r}): the file exists and overwrite=False; pass another path, or "
+                "overwrite=True to replace it."
             )
         own = sorted({type(layer).__name__ for layer in _all_layers(self.generator)
                       if type(layer).__module__.startswith("keras_gan")})

@@ -1,12 +1,41 @@
 """Discriminator rejection sampling (Azadi et al., 2019)."""
 
-import numbers
-
 import keras
 import numpy as np
 from keras import ops
 
 from keras_gan.errors import GANConfigurationError
+from keras_gan.layers._arguments import check_bool, check_int, check_number, check_seed, received
+from keras_gan.utils.messages import describe
+
+
+def _check_gan(gan):
+    if not (hasattr(gan, "generate") and hasattr(gan, "trick_chain") and hasattr(gan, "discriminator")):
+        raise TypeError(f"`gan` must be a keras_gan GAN (keras_gan.models.GAN or a subclass). {received('gan', gan)}")
+    return gan
+
+
+def _check_discriminator(discriminator, needs_fit=False):
+    if discriminator is None:
+        return None
+    if not callable(discriminator) or (needs_fit and not hasattr(discriminator, "fit")):
+        kind = "a Keras model" if needs_fit else "a Keras model or layer"
+        raise TypeError(f"`discriminator` must be None or {kind} giving one logit per sample. "
+                        f"{received('discriminator', discriminator)}")
+    return discriminator
+
+
+def _check_data(data):
+    message = "`data` must be a NumPy array (n, ...) of at least 1 real sample"
+    try:
+        array = np.asarray(data, "float32")
+    except (TypeError, ValueError):
+        raise TypeError(f"{message}; received {describe(data)}.") from None
+    if array.ndim < 2 or len(array) < 1:
+        raise ValueError(f"{message}, one row per sample; received {describe(data)}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{message} with finite values; received data with NaN or Inf.")
+    return array
 
 
 def _check_per_sample(gan, discriminator):
@@ -79,11 +108,19 @@ def train_density_ratio(gan, data, discriminator=None, *, steps=2000, batch_size
         Azadi, Olsson, Darrell, Goodfellow and Odena, "Discriminator Rejection
         Sampling", ICLR 2019.
     """
+    _check_gan(gan)
+    discriminator = _check_discriminator(discriminator, needs_fit=True)
+    data = _check_data(data)
+    steps = check_int(steps, "steps", what="updates")
+    batch_size = check_int(batch_size, "batch_size", what="samples of each kind per update")
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    seed = check_seed(seed)
+    if verbose != "auto":
+        verbose = check_int(verbose, "verbose", minimum=0, maximum=2, what="Keras's fit verbosity")
     if discriminator is None:
         own = _check_per_sample(gan, None)
         discriminator = keras.models.clone_model(own)
         discriminator.set_weights(own.get_weights())
-    data = np.asarray(data, "float32")
     n = min(len(data), steps * batch_size)
     fake = gan.generate(max(n, batch_size), seed=seed)
     if fake.shape[1:] != data.shape[1:]:
@@ -143,10 +180,17 @@ def rejection_sample(gan, n, *, discriminator=None, gamma=0.0, burn_in=10_000, b
         Azadi, Olsson, Darrell, Goodfellow and Odena, "Discriminator Rejection
         Sampling", ICLR 2019.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"`n` must be an int >= 1 (samples to return). Received: n={n!r}.")
+    _check_gan(gan)
+    n = check_int(n, "n", what="samples to return")
+    discriminator = _check_discriminator(discriminator)
+    gamma = check_number(gamma, "gamma", what="shift of the acceptance logit")
+    burn_in = check_int(burn_in, "burn_in", what="generated samples that estimate D_M first")
+    batch_size = check_int(batch_size, "batch_size", what="samples generated per round")
+    max_draws = check_int(max_draws, "max_draws", allow_none=True, what="generated samples before giving up")
+    seed = check_seed(seed)
+    return_info = check_bool(return_info, "return_info")
     discriminator = _check_per_sample(gan, discriminator)
-    max_draws = int(max_draws or 1000 * n)
+    max_draws = 1000 * n if max_draws is None else max_draws
     rng = np.random.default_rng(seed)
     stream = int(rng.integers(2**31))
 

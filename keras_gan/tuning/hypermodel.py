@@ -7,9 +7,12 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
         "keras_gan.tuning needs Keras Tuner, a dependency of keras-gan: pip install keras-tuner."
     ) from error
 
+import numbers
+
 import keras
 
 from keras_gan import losses as gan_losses
+from keras_gan.layers._arguments import check_callable, check_int, check_number, check_seed, received
 
 #: The default search space: name -> function of `hp` declaring it.
 DEFAULT_SEARCH_SPACE = {
@@ -22,6 +25,45 @@ DEFAULT_SEARCH_SPACE = {
     "discriminator_steps": lambda hp: hp.Int("discriminator_steps", 1, 2),
     "width": lambda hp: hp.Choice("width", [16, 32, 64]),
 }
+
+
+
+def _check_loss(value, argument):
+    if not isinstance(value, str):
+        raise TypeError(f"`{argument}` must be a loss name, one of {sorted(gan_losses.ALL_OBJECTS)}. "
+                        f"{received(argument, value)}")
+    try:
+        gan_losses.get(value)
+    except ValueError:
+        raise ValueError(f"`{argument}` must be a loss name, one of {sorted(gan_losses.ALL_OBJECTS)}. "
+                         f"{received(argument, value)}") from None
+    return value
+
+
+#: How each hyperparameter's values are checked: `check(value, argument)` raises naming `argument`.
+_CHECKS = {
+    "g_learning_rate": lambda v, a: check_number(v, a, low=0, low_open=True, what="Adam's learning rate"),
+    "d_learning_rate": lambda v, a: check_number(v, a, low=0, low_open=True, what="Adam's learning rate"),
+    "beta_1": lambda v, a: check_number(v, a, low=0, high=1, high_open=True, what="Adam's beta_1"),
+    "latent_dim": lambda v, a: check_int(v, a, what="the latent dimension"),
+    "loss": _check_loss,
+    "label_smoothing": lambda v, a: check_number(v, a, low=0, high=1, high_open=True,
+                                                 what="one-sided label smoothing"),
+    "discriminator_steps": lambda v, a: check_int(v, a, what="discriminator updates per generator update"),
+    "width": lambda v, a: check_int(v, a, what="the networks' base width"),
+}
+
+
+def _check_image_shape(image_shape):
+    shape = tuple(image_shape) if isinstance(image_shape, (list, tuple)) else None
+    sizes = shape is not None and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0
+                                      for d in shape)
+    if not sizes or not shape:
+        raise (TypeError if shape is None else ValueError)(
+            "`image_shape` must be the shape of one real image, positive ints such as (28, 28, 1). "
+            + received("image_shape", image_shape))
+    return tuple(int(d) for d in shape)
+
 
 #: Metrics whose larger values are better; all others are distances (smaller is better).
 _MAXIMIZED = ("inception_score", "digit_score")
@@ -90,19 +132,51 @@ class GANHyperModel(keras_tuner.HyperModel):
         super().__init__(name=name, tunable=tunable)
         from keras_gan.metrics.feature_metrics import get
 
-        self.image_shape = tuple(image_shape)
-        self.metric = get(metric)  # one instance, its network built once, for every trial
-        self.metric_name = self.metric.name
-        unknown = sorted(set(search_space or {}) - set(DEFAULT_SEARCH_SPACE))
+        # Every argument is checked here, before a tuner creates its folder or builds a trial.
+        self.image_shape = _check_image_shape(image_shape)
+        self.num_eval_samples = check_int(num_eval_samples, "num_eval_samples", minimum=2,
+                                          what="samples generated per evaluation")
+        self.eval_every = check_int(eval_every, "eval_every", what="epochs between evaluations")
+        self.seed = check_seed(seed)
+        self.build_networks = (_dcgan_networks if build_networks is None else
+                               check_callable(build_networks, "build_networks",
+                                              "a function (image_shape, latent_dim, width) -> (generator, "
+                                              "discriminator), or None"))
+        if search_space is not None and not isinstance(search_space, dict):
+            raise TypeError("`search_space` must be a dict of overrides, e.g. {'width': [16, 32]}, or None. "
+                            + received("search_space", search_space))
+        unknown = sorted(str(k) for k in set(search_space or {}) - set(DEFAULT_SEARCH_SPACE))
         if unknown:
             raise ValueError(
                 f"Unknown search-space entries {unknown}; GANHyperModel tunes {sorted(DEFAULT_SEARCH_SPACE)}."
             )
         self.search_space = dict(search_space or {})
-        self.num_eval_samples = int(num_eval_samples)
-        self.eval_every = int(eval_every)
-        self.build_networks = build_networks or _dcgan_networks
-        self.seed = seed
+        for name, override in self.search_space.items():
+            self._check_override(name, override)
+        if not isinstance(metric, keras.metrics.Metric):
+            try:
+                metric = get(metric)
+            except ValueError as error:
+                raise ValueError(f"`metric`: {error}") from None
+            except TypeError as error:
+                raise TypeError(f"`metric`: {error}") from None
+        self.metric = metric  # one instance, its network built once, for every trial
+        self.metric_name = self.metric.name
+
+    @staticmethod
+    def _check_override(name, override):
+        """Checks a search-space override: a fixed value, a list of choices, or `hp -> value` (its default)."""
+        argument = f"search_space[{name!r}]"
+        if callable(override):
+            value = override(keras_tuner.HyperParameters())  # the value a first trial would get
+            _CHECKS[name](value, f"{argument}(hp)")
+        elif isinstance(override, (list, tuple)):
+            if not override:
+                raise ValueError(f"`{argument}` must list at least one choice. {received(argument, override)}")
+            for i, value in enumerate(override):
+                _CHECKS[name](value, f"{argument}[{i}]")
+        else:
+            _CHECKS[name](override, argument)
 
     @property
     def objective(self):
@@ -123,6 +197,8 @@ class GANHyperModel(keras_tuner.HyperModel):
         from keras_gan.models import GAN
 
         values = {name: self.value(hp, name) for name in DEFAULT_SEARCH_SPACE}
+        for name, value in values.items():  # a callable override may give other values in later trials
+            _CHECKS[name](value, f"hp.values[{name!r}]")
         keras.utils.set_random_seed(self.seed)
         generator, discriminator = self.build_networks(self.image_shape, int(values["latent_dim"]),
                                                        int(values["width"]))

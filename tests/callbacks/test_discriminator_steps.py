@@ -58,3 +58,27 @@ def test_constant_schedule(make_gan, tiny_data):
     gan.fit(tiny_data, batch_size=8, verbose=0, callbacks=[DiscriminatorSteps(4)])
     assert (int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)) == (8, 2)
     assert isinstance(keras_gan.callbacks.DiscriminatorSteps(2), keras.callbacks.Callback)
+
+
+@pytest.mark.parametrize("schedule, error, message", [
+    (lambda epoch: 2 if epoch < 2 else 0, ValueError, r"at every epoch; at epoch 2 it gave 0"),
+    (lambda epoch: 2 if epoch < 3 else 1.5, TypeError, r"at epoch 3 it gave 1.5 \(the float 1.5\)"),
+    (lambda epoch: [1, 2][epoch], ValueError, r"at epoch 2 it raised IndexError"),
+])
+def test_a_callable_schedule_is_checked_at_every_epoch_before_any_step(make_gan, tiny_data, schedule, error,
+                                                                       message):
+    gan = make_gan()
+    gan.compile()
+    with pytest.raises(error, match=message):
+        gan.fit(tiny_data, batch_size=8, epochs=4, verbose=0, callbacks=[DiscriminatorSteps(schedule)])
+    assert int(gan.d_optimizer.iterations) == 0 and int(gan.g_optimizer.iterations) == 0  # no step ran
+
+
+def test_bad_constants_are_refused_at_construction():
+    with pytest.raises(ValueError, match=r"`schedule` must be an int >= 1.*Received: schedule=0"):
+        DiscriminatorSteps(0)
+    with pytest.raises(TypeError, match=r"Received: schedule=True \(the bool True\)"):
+        DiscriminatorSteps(True)
+    with pytest.raises(TypeError, match=r"`k` must be an int >= 1.*Received: k=2.5"):
+        DiscriminatorSteps("wgan", k=2.5)
+    assert DiscriminatorSteps(np.int64(3)).schedule == 3

@@ -141,3 +141,31 @@ def test_plot_says_what_it_needs_when_pydot_is_missing(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pydot", None)  # import pydot -> ImportError
     with pytest.raises(ImportError, match="pip install pydot"):
         gan.plot(str(tmp_path / "gan.png"))
+
+
+def test_export_refuses_a_folder_a_name_without_keras_and_an_existing_file_without_overwrite(make_gan, tmp_path):
+    """Each is refused before anything is saved, and what was there is left as it was."""
+    gan = make_gan()
+    gan.compile()
+    folder = tmp_path / "models.keras"
+    folder.mkdir()
+    with pytest.raises(ValueError, match=r"export_generator\(path='.*models.keras'\): .* is an existing folder"):
+        gan.export_generator(folder)
+    assert os.listdir(folder) == []
+    plain = tmp_path / "models"
+    plain.mkdir()
+    with pytest.raises(ValueError, match=r"ending in '.keras'.*an existing folder: pass a file inside it, e.g. "
+                                         r"'.*generator.keras'"):
+        gan.export_generator(plain)
+    assert os.listdir(plain) == []
+    kept = tmp_path / "kept.keras"
+    kept.write_bytes(b"a generator saved earlier")
+    with pytest.raises(FileExistsError, match=r"kept.keras'\): the file exists and overwrite=False"):
+        gan.export_generator(kept, overwrite=False)
+    assert kept.read_bytes() == b"a generator saved earlier"
+    with pytest.raises(TypeError, match=r"`path` must be a file path ending in '.keras'.*Received: path=None"):
+        gan.export_generator(None)
+    with pytest.raises(TypeError, match=r"`averaged` must be True or False. Received: averaged='no'"):
+        gan.export_generator(tmp_path / "g.keras", averaged="no")
+    assert sorted(os.listdir(tmp_path)) == ["kept.keras", "models", "models.keras"]
+    assert keras.models.load_model(gan.export_generator(kept)).output_shape == (None,) + SAMPLE_SHAPE  # overwrite
