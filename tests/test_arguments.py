@@ -31,7 +31,28 @@ def _network():
 
 
 # (id, call(tmp), error type, argument as the message names it, the value as the message shows it)
+def _infogan():
+    from tests.harness import MODELS
+
+    model, _, _ = MODELS["InfoGAN"](None, 0)
+    return model
+
+
 CASES = [
+    ("InfoGAN latent_vectors categorical string", lambda tmp: _infogan().latent_vectors(4, categorical="two"),
+     TypeError, "`categorical`", "'two'"),
+    ("InfoGAN latent_vectors categorical float", lambda tmp: _infogan().latent_vectors(4, categorical=1.5),
+     TypeError, "`categorical`", "1.5"),
+    ("InfoGAN latent_vectors categorical wrong length", lambda tmp: _infogan().latent_vectors(4, categorical=[0, 1]),
+     ValueError, "`categorical`", "(2,)"),
+    ("InfoGAN latent_vectors n float", lambda tmp: _infogan().latent_vectors(2.5),
+     TypeError, "`n`", "2.5"),
+    ("StopOnDivergence every zero", lambda tmp: callbacks.StopOnDivergence(every=0),
+     ValueError, "every", "every=0"),
+    ("StopOnDivergence every float", lambda tmp: callbacks.StopOnDivergence(every=2.5),
+     TypeError, "every", "every=2.5"),
+    ("StopOnDivergence raise_error string", lambda tmp: callbacks.StopOnDivergence(raise_error="yes"),
+     TypeError, "raise_error", "'yes'"),
     # callbacks
     ("SampleSaver scale float", lambda tmp: callbacks.SampleSaver(tmp / "s", scale=2.5),
      TypeError, "`scale`", "scale=2.5 (the float 2.5)"),

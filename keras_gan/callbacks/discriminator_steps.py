@@ -5,7 +5,7 @@ import numbers
 import keras
 import numpy as np
 
-from keras_gan.layers._arguments import check_int, received
+from keras_gan.utils.arguments import check_int, received
 from keras_gan.utils.messages import describe
 
 
@@ -102,6 +102,16 @@ class DiscriminatorSteps(keras.callbacks.Callback):
         if not hasattr(model, "set_discriminator_steps"):
             raise TypeError("DiscriminatorSteps needs a keras_gan model with `set_discriminator_steps`; received "
                             f"{type(model).__name__}.")
+
+    def check_epochs(self, epochs):
+        """Checks the schedule's k at every epoch of a run of `epochs` epochs (keras-gan's `fit` calls it first).
+
+        Args:
+            epochs: The run's `epochs`.
+        """
+        if callable(self.schedule):
+            for epoch in range(int(epochs)):
+                self.steps_at(epoch)
 
     def on_train_begin(self, logs=None):
         self.check_before_training(self.model)

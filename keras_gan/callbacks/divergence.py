@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gan.errors import GANConfigurationError
+from keras_gan.utils.arguments import check_bool, check_int
 
 
 class TrainingDivergedError(GANConfigurationError):
@@ -48,8 +49,8 @@ class StopOnDivergence(keras.callbacks.Callback):
 
     def __init__(self, every=100, raise_error=False):
         super().__init__()
-        self.every = int(every)
-        self.raise_error = bool(raise_error)
+        self.every = check_int(every, "every", what="steps between snapshots of the weights")
+        self.raise_error = check_bool(raise_error, "raise_error")
         self.diverged = None
         self.message = None
         self._snapshot = None

@@ -4,7 +4,7 @@ import contextlib
 
 import keras
 
-from keras_gan.layers._arguments import check_int, check_seed, received
+from keras_gan.utils.arguments import check_int, check_seed, received
 from keras_gan.utils.data import first_samples
 
 

@@ -6,7 +6,7 @@ import types
 import keras
 import numpy as np
 
-from keras_gan.layers._arguments import check_bool, check_int, check_number, check_seed, received
+from keras_gan.utils.arguments import check_bool, check_int, check_number, check_seed, received
 from keras_gan.utils.data import first_samples
 
 #: The numeric flags written into each epoch's logs (1.0 while the failure is seen, else 0.0).

@@ -5,7 +5,7 @@ import os
 import keras
 
 from keras_gan.callbacks.tensorboard import tensorboard_train_dir
-from keras_gan.layers._arguments import check_int, check_seed, check_value_range, received
+from keras_gan.utils.arguments import check_int, check_seed, check_value_range, received
 from keras_gan.utils.images import save_image_grid
 
 

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan.layers._arguments import check_int, check_seed
+from keras_gan.utils.arguments import check_int, check_seed
 from keras_gan.utils.messages import shape_text
 from keras_gan.utils.seeds import SavesSeedState
 

@@ -5,7 +5,7 @@ import numbers
 import keras
 from keras import ops
 
-from keras_gan.layers._arguments import check_int, check_number
+from keras_gan.utils.arguments import check_int, check_number
 from keras_gan.utils.messages import shape_text
 
 

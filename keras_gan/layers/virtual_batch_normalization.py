@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.layers._arguments import check_bool, check_callable, check_int, check_number, received
+from keras_gan.utils.arguments import check_bool, check_callable, check_int, check_number, received
 from keras_gan.utils.messages import describe, shape_text
 
 

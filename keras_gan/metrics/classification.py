@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gan.layers._arguments import check_int, received
+from keras_gan.utils.arguments import check_int, received
 from keras_gan.utils.messages import describe
 
 

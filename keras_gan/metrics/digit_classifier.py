@@ -95,7 +95,7 @@ def digit_feature_extractor(classifier=None):
     try:
         features = classifier.get_layer(FEATURE_LAYER).output
     except (AttributeError, ValueError):
-        from keras_gan.layers._arguments import received
+        from keras_gan.utils.arguments import received
 
         raise TypeError(
             f"`classifier` must be None or a digit classifier from load_digit_classifier() (a Keras model with a "

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from keras_gan.layers._arguments import check_int, check_seed
+from keras_gan.utils.arguments import check_int, check_seed
 from keras_gan.utils.messages import describe
 
 

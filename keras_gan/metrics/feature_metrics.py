@@ -11,8 +11,8 @@ covariances and a matrix square root, which SciPy computes), so
 import keras
 import numpy as np
 
-from keras_gan.layers._arguments import check_int, check_seed, check_value_range, received
 from keras_gan.metrics import distances
+from keras_gan.utils.arguments import check_int, check_seed, check_value_range, received
 from keras_gan.utils.messages import describe
 from keras_gan.utils.requirements import Requirement
 

@@ -12,7 +12,7 @@ import os
 import keras
 from keras import ops
 
-from keras_gan.layers._arguments import check_bool, check_int, check_value_range, received
+from keras_gan.utils.arguments import check_bool, check_int, check_value_range, received
 
 INCEPTION_SIZE = 299
 _WEIGHTS = {

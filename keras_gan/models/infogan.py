@@ -11,6 +11,7 @@ from keras import ops
 from keras_gan.backend import stateless_latent
 from keras_gan.errors import GANConfigurationError
 from keras_gan.losses.mutual_information import MutualInformationLoss
+from keras_gan.models import validation
 from keras_gan.models.gan import GAN
 from keras_gan.models.step import GANStep
 
@@ -166,11 +167,28 @@ class InfoGAN(GAN):
         Returns:
             A NumPy array `(n, latent_dim)`.
         """
+        n = validation.check_sample_count(n, "n", fix="latent_vectors(16, categorical=3)")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise TypeError(f"`seed` must be an int or None. Received: seed={seed!r} ({validation.describe(seed)}).")
         sampler = keras.random.SeedGenerator(seed) if seed is not None else keras.random.SeedGenerator()
-        z = np.array(ops.convert_to_numpy(self.sample_latent_vectors(int(n), sampler)))
+        z = np.array(ops.convert_to_numpy(self.sample_latent_vectors(n, sampler)))
         start = self.noise_dim
         if categorical is not None:
+            if not self.categorical:
+                raise ValueError(f"This InfoGAN has no categorical code; received categorical={categorical!r}.")
             values = np.asarray(categorical)
+            if values.dtype == bool or not np.issubdtype(values.dtype, np.integer) and not (
+                    np.issubdtype(values.dtype, np.floating) and np.all(values == np.round(values))):
+                raise TypeError(
+                    f"`categorical` must be integer code values in [0, {self.categorical[0]}) (one int, n ints, or "
+                    f"an (n, {len(self.categorical)}) array). Received: categorical={categorical!r} "
+                    f"({validation.describe(categorical)}).")
+            if values.ndim > 2 or (values.ndim == 1 and len(values) not in (1, n)) or (
+                    values.ndim == 2 and (values.shape[0] not in (1, n) or values.shape[1] > len(self.categorical))):
+                raise ValueError(
+                    f"`categorical` must be one int, {n} ints, or an ({n}, {len(self.categorical)}) array (this "
+                    f"InfoGAN has categorical codes {list(self.categorical)}). Received an array of shape "
+                    f"{values.shape}.")
             values = np.broadcast_to(values.reshape(-1, 1) if values.ndim <= 1 else values,
                                      (n, values.shape[1] if values.ndim == 2 else 1))
             for i, k in enumerate(self.categorical[: values.shape[1]]):

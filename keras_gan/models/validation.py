@@ -552,7 +552,7 @@ def _keras_writers():
     return [(cls, attribute, kind) for cls, attribute, kind in known if isinstance(cls, type)]
 
 
-def check_callbacks(model, callbacks):
+def check_callbacks(model, callbacks, epochs=None):
     """Runs every callback's own checks against `model` before any callback starts.
 
     First where each callback writes (`check_output_locations`), then, for
@@ -561,12 +561,17 @@ def check_callbacks(model, callbacks):
     and the real images). Keras calls `on_train_begin` callback by callback,
     so a check there would come after an earlier callback (TensorBoard,
     BackupAndRestore) has written its folder; here nothing has run yet.
+    Callbacks with `check_epochs(epochs)` (`DiscriminatorSteps`) check their
+    schedule over the run's epochs here too.
     """
     check_output_locations(callbacks)
     for callback in getattr(callbacks, "callbacks", callbacks) or []:
         check = getattr(callback, "check_before_training", None)
         if callable(check):
             check(model)
+        plan = getattr(callback, "check_epochs", None)  # a schedule's value at every epoch of the run
+        if callable(plan) and epochs:
+            plan(epochs)
 
 
 def check_output_locations(callbacks):
@@ -721,7 +726,7 @@ def check_run(model, method, x, y=None, kwargs=None, seen=None):
     if kwargs or method == "fit":
         check_run_arguments(model, method, x if seen is None or not seen.stream else seen.fit_x, kwargs)
     check_structure(model, x, y)
-    check_callbacks(model, kwargs.get("callbacks"))
+    check_callbacks(model, kwargs.get("callbacks"), kwargs.get("epochs", 1) if method == "fit" else None)
     validation = kwargs.get("validation_data")
     if validation is not None:  # its values too: a bad validation set would fail after the first epoch
         parts = tuple(validation) if isinstance(validation, (tuple, list)) else (validation,)

@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.errors import GANConfigurationError
-from keras_gan.layers._arguments import check_bool, check_int, check_number, check_seed, received
+from keras_gan.utils.arguments import check_bool, check_int, check_number, check_seed, received
 from keras_gan.utils.messages import describe
 
 

@@ -12,7 +12,7 @@ import numbers
 import keras
 
 from keras_gan import losses as gan_losses
-from keras_gan.layers._arguments import check_callable, check_int, check_number, check_seed, received
+from keras_gan.utils.arguments import check_callable, check_int, check_number, check_seed, received
 
 #: The default search space: name -> function of `hp` declaring it.
 DEFAULT_SEARCH_SPACE = {

@@ -6,6 +6,7 @@ import pytest
 
 import keras_gan
 from keras_gan.callbacks import DiscriminatorSteps
+from tests.conftest import LATENT_DIM, tiny_discriminator, tiny_generator
 
 
 def count_traces(gan):
@@ -82,3 +83,14 @@ def test_bad_constants_are_refused_at_construction():
     with pytest.raises(TypeError, match=r"`k` must be an int >= 1.*Received: k=2.5"):
         DiscriminatorSteps("wgan", k=2.5)
     assert DiscriminatorSteps(np.int64(3)).schedule == 3
+
+
+def test_a_bad_schedule_is_refused_before_any_callback_writes(tmp_path, tiny_data):
+    """fit's checks run the schedule over the run's epochs before TensorBoard (listed first) makes its folder."""
+    gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM)
+    gan.compile()
+    logs = tmp_path / "logs"
+    schedule = keras_gan.callbacks.DiscriminatorSteps(lambda epoch: [1, 2, 0][epoch])
+    with pytest.raises(ValueError, match="at epoch 2 it gave 0"):
+        gan.fit(tiny_data, epochs=3, verbose=0, callbacks=[keras.callbacks.TensorBoard(logs), schedule])
+    assert not logs.exists() and int(gan.d_optimizer.iterations) == 0
