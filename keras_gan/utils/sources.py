@@ -187,8 +187,10 @@ def checkable(x, y=None):
     ...     while True:
     ...         yield np.zeros((4, 2), "uint8")
     >>> seen = checkable(batches())
-    >>> seen.source, next(iter(seen.x))[0].dtype.name, next(seen.fit_x).shape
-    ('a Python generator', 'uint8', (4, 2))
+    >>> seen.source, next(iter(seen.x)).dtype.name  # the first batch, as the checks read it
+    ('a Python generator', 'uint8')
+    >>> next(seen.fit_x)[0].shape  # fit gets it back first, as Keras takes a generator's batches: `(x,)`
+    (4, 2)
     """
     source = source_text(x)
     if is_stream(x):
