@@ -212,6 +212,9 @@ def save(out_dir, name, result):
 
 
 def main(out_dir, names):
+    from tests.harness import _fast_jax_compilation
+
+    _fast_jax_compilation(out_dir)  # compiling dominates these tiny runs on JAX: XLA without its optimizations
     if names and names[0] == "--smoke":
         import json
 
