@@ -42,7 +42,6 @@ N = 16  # samples: 4 steps an epoch
 K = 2  # DiscriminatorSteps(K) in every run
 EPOCHS = 2
 TOLERANCE = 1e-5
-RUN_EAGERLY = os.environ.get("KERAS_GAN_MATRIX_EAGER", "0") == "1"
 
 
 # ------------------------------------------------------------------ tiny networks
@@ -164,12 +163,6 @@ TRICKS = {
 }
 
 
-def expected_iterations(trick, steps, k=K):
-    """What the schedule says: the discriminator every step, the generator every k-th (gates open)."""
-    rule = TRICKS[trick][1]
-    return tuple(rule(steps)) if rule else (steps, steps // k)
-
-
 def build(model_name, trick_name, seed=0):
     """`(model, data, fit kwargs)` of the matrix, compiled; raises where the pair is refused."""
     keras.utils.set_random_seed(seed)
@@ -177,7 +170,7 @@ def build(model_name, trick_name, seed=0):
     m = trick.samples_per_input if trick is not None else 1
     model, data, extra = MODELS[model_name]([trick] if trick is not None else None, seed, m)
     model.compile(d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
-                  g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5), run_eagerly=RUN_EAGERLY)
+                  g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5))
     return model, data, extra
 
 

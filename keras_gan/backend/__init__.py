@@ -1,7 +1,7 @@
 """Backend-specific training steps.
 
 The models in `keras_gan.models` define what a step computes through the
-hooks of the step protocol (`keras_gan.models.base.STEP_PROTOCOL`), written in
+hooks of the step protocol (declared in `keras_gan.backend.protocol`), written in
 `keras.ops`. The algorithm that calls them is written once, in
 `keras_gan.backend.algorithm`, over a handful of primitives (gradients of a
 function, a conditional update, applying an optimizer, input gradients) that
