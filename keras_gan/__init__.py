@@ -9,7 +9,7 @@ SemiSupervisedGAN), `losses` (adversarial objectives, mutual information),
 Score, the shipped digit classifier), `tuning` (Keras Tuner's
 `GANHyperModel`), `networks` (reference generators and discriminators),
 `datasets` (embedded digits, TFDS, toy mixtures), `sampling` (discriminator
-rejection sampling), `schedules` (the players' update orders), `games` (the xy game),
+rejection sampling), `presets` (trained models shipped in the package), `schedules` (the players' update orders), `games` (the xy game),
 `plotting`, `utils` and `errors`.
 
 `import keras_gan` imports the subpackages whose classes Keras must find when
@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 _EAGER = ("callbacks", "datasets", "games", "layers", "losses", "metrics", "models", "networks", "plotting",
           "schedules", "tricks", "utils")
 # Imported on first attribute access.
-_LAZY = ("tuning", "errors", "sampling")
+_LAZY = ("tuning", "errors", "sampling", "presets")
 _SUBPACKAGES = _EAGER + _LAZY
 
 __all__ = [*sorted(_SUBPACKAGES), "__version__"]

@@ -181,13 +181,21 @@ def build_parser():
                        help="0: silent, 1: progress bar, 2: one line per epoch")
 
     sample = command("sample", "generate a grid of samples from a saved model",
-                     "Write a PNG grid of samples from a .keras file saved by keras-gan (gan.keras) or a "
-                     "bare generator (generator.keras).")
-    sample.add_argument("--model", required=True, metavar="PATH", help="a .keras file saved by keras-gan")
+                     "Write a PNG grid of samples from a .keras file saved by keras-gan (gan.keras), a "
+                     "bare generator (generator.keras), or a preset (a trained model shipped with keras-gan: "
+                     "no training needed).")
+    source = sample.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", metavar="PATH", help="a .keras file saved by keras-gan")
+    source.add_argument("--preset", metavar="NAME",
+                        help="a trained model shipped with keras-gan (dcgan_digits, conditional_gan_digits, "
+                             "infogan_digits) or a folder written by save_to_preset")
     sample.add_argument("--n", metavar="N", type=_positive_int, default=64, help="number of samples in the grid")
     sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")
     sample.add_argument("--seed", metavar="N", type=_seed, default=None,
                         help="seed of the latent vectors (default: random)")
+    sample.add_argument("--overwrite", action="store_true",
+                        help="replace the --out file if it exists (without it, an existing file is kept and the "
+                             "command stops)")
     sample.add_argument("--unsafe-deserialization", action="store_true",
                         help="load a .keras file that carries Python code (a Lambda layer, a custom function), "
                              "which safe loading refuses; loading runs that code, so use it only for files you "
@@ -393,7 +401,8 @@ def check_paths(args):
     """Checks every path the command reads or writes, before any work (and before TensorFlow loads).
 
     Nothing is created here: an output folder that is an existing file, an
-    output file that is an existing folder, a location under a file or in a
+    output file that is an existing folder, an existing sample grid (without
+    `--overwrite`), a location under a file or in a
     folder that cannot be written, a sample grid not named `.png`, a model
     file that does not exist, `--out` beside `--resume`, or an `--out` folder
     that holds an earlier run's files (which the run would overwrite), each
@@ -422,12 +431,22 @@ def check_paths(args):
         else:
             output("runs", "--out (default: runs/<timestamp>)", "directory")
     elif args.command == "sample":
-        if not os.path.isfile(args.model):
+        if args.preset is not None:
+            from keras_gan.presets import preset_path
+
+            try:
+                preset_path(args.preset)
+            except (ValueError, TypeError) as error:
+                raise CLIError(f"--preset: {error}") from None
+        elif not os.path.isfile(args.model):
             raise CLIError(f"--model: no such model file: {args.model}" if not os.path.isdir(args.model) else
                            f"--model: {args.model} is a folder; pass a .keras file (e.g. {args.model}/gan.keras)")
         if not args.out.lower().endswith(".png"):
             raise CLIError(f"--out: {args.out!r} is not a .png file name; keras-gan sample writes a PNG grid "
                            "(e.g. --out grid.png)")
+        if os.path.isfile(args.out) and not args.overwrite:
+            raise CLIError(f"--out: {args.out} already exists; keras-gan sample does not overwrite it. Choose "
+                           "another --out, or pass --overwrite to replace it")
         output(args.out, "--out", "file")
 
 
@@ -566,10 +585,16 @@ def sample(args):
     from keras_gan.utils.images import save_image_grid
 
     unsafe = getattr(args, "unsafe_deserialization", False)
-    if unsafe:
+    if unsafe and args.preset is None:
         print(f"keras-gan: warning: --unsafe-deserialization: loading {args.model} runs any Python code stored "
               "in it; use this only for files you trust", file=sys.stderr, flush=True)
-    model, latent_dim = load_generator(args.model, safe_mode=not unsafe)
+    if args.preset is not None:
+        from keras_gan.presets import load_preset
+
+        model = load_preset(args.preset)
+        latent_dim = model.latent_dim
+    else:
+        model, latent_dim = load_generator(args.model, safe_mode=not unsafe)
     if hasattr(model, "generate"):
         images = model.generate(args.n, seed=args.seed)
     else:

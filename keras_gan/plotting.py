@@ -5,7 +5,8 @@ from keras_gan.utils.files import atomic_path
 __all__ = ["plot_history", "history_figure", "save_figure"]
 
 
-QUALITY_METRICS = ("digit_fd", "digit_score", "fid", "kid", "inception_score")
+QUALITY_METRICS = ("digit_fd", "digit_score", "fid", "kid", "inception_score", "precision", "recall", "density",
+                   "coverage", "digit_precision", "digit_recall", "digit_density", "digit_coverage")
 
 
 def plot_history(history, path, title="GAN training"):

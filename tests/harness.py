@@ -157,6 +157,12 @@ TRICKS = {
     "Packing": (lambda seed: T.Packing(2), None),
     "InstanceNoise": (lambda seed: T.InstanceNoise(0.1, seed=seed), None),
     "TopK": (lambda seed: T.TopK(0.5, decay=0.5, decay_steps=2), None),
+    "DiffAugment": (lambda seed: T.DiffAugment(seed=seed), None),
+    # kimg=0.008: p moves by batch * interval / 8 = 1 per interval, so it changes during the run.
+    "ADA": (lambda seed: T.ADA(interval=2, kimg=0.008, p_init=0.5, policy="flip,translation,color,cutout",
+                               seed=seed), None),
+    "LeCam": (lambda seed: T.LeCam(0.3), None),
+    "ConsistencyRegularization": (lambda seed: T.ConsistencyRegularization(1.0, balanced=True, seed=seed), None),
     # The generator's gate is always closed (its last loss never reaches 1e30): it must never update.
     "TrainLosingPlayer": (lambda seed: T.TrainLosingPlayer(discriminator_threshold=-1e30, generator_threshold=1e30),
                           lambda steps: (steps, 0)),
@@ -343,6 +349,10 @@ EXPECTED_REFUSALS = {
     ("CycleGAN", "GradientPenalty"),
     ("CycleGAN", "R1Penalty"),
     ("CycleGAN", "FeatureMatching"),
+    # Two discriminators: ADA's heuristic, LeCam's anchors and CR's term read one discriminator's outputs.
+    ("CycleGAN", "ADA"),
+    ("CycleGAN", "LeCam"),
+    ("CycleGAN", "ConsistencyRegularization"),
 }
 
 

@@ -122,6 +122,11 @@ def a_file(tmp):
 # (kind, name, action(tmp), error, pattern); the pattern checks the message names the argument
 # (or part) at fault, what was expected, and the fix.
 MISTAKES = [
+    (1, "DiffAugment on samples that are not images",
+     lambda tmp: keras_gan.models.GAN(keras.Sequential([keras.Input((LATENT_DIM,)), keras.layers.Dense(2)]),
+                                      keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), LATENT_DIM,
+                                      tricks=[keras_gan.tricks.DiffAugment()]).compile(),
+     ValueError, r"GAN cannot use DiffAugment: it augments channels-last images.*shape \(2,\). Use InstanceNoise .* instead"),
     # 1. rules that live only in docstrings --------------------------------------------------
     (1, "WGANGP critic with batch normalization",
      lambda tmp: keras_gan.models.WGANGP(tiny_generator(), critic(keras.layers.BatchNormalization()),
@@ -532,6 +537,7 @@ def all_declared_rules():
 
 # Each declared rule, and the catalogue case (or test) that provokes it.
 PROVOKED_BY = {
+    "augmentation_images": "DiffAugment on samples that are not images",
     "distinct_optimizers": "the same optimizer for both players",  # tests/test_error_catalogue.py
     "one_logit_per_sample": "discriminator with two outputs per sample",  # tests/test_error_catalogue.py
     "wgangp_no_batch_norm": "WGANGP critic with batch normalization",

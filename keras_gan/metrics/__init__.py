@@ -20,17 +20,22 @@ from keras_gan.metrics.distances import (
 )
 from keras_gan.metrics.feature_metrics import (
     ClassifierScore,
+    DensityCoverage,
     DigitClassifierScore,
+    DigitDensityCoverage,
     DigitFrechetDistance,
+    DigitPrecisionRecall,
     FrechetDistance,
     FrechetInceptionDistance,
     InceptionScore,
     KernelDistance,
     KernelInceptionDistance,
+    PrecisionRecall,
 )
 from keras_gan.metrics.feature_metrics import get as get_metric
 from keras_gan.metrics.inception import InceptionPreprocessing, inception_v3
 from keras_gan.metrics.mode_coverage import mode_coverage
+from keras_gan.metrics.prdc import density_coverage, precision_recall
 
 __all__ = [
     "build_digit_classifier",
@@ -46,6 +51,8 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_from_statistics",
     "kernel_distance",
+    "precision_recall",
+    "density_coverage",
     "FrechetDistance",
     "FrechetInceptionDistance",
     "KernelDistance",
@@ -54,6 +61,10 @@ __all__ = [
     "InceptionScore",
     "DigitFrechetDistance",
     "DigitClassifierScore",
+    "PrecisionRecall",
+    "DensityCoverage",
+    "DigitPrecisionRecall",
+    "DigitDensityCoverage",
     "InceptionPreprocessing",
     "inception_v3",
     "get_metric",

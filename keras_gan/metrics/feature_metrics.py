@@ -1,4 +1,6 @@
-"""Streaming sample-quality metrics: FID, KID and the Inception Score (and their digit versions).
+"""Streaming sample-quality metrics: FID, KID, the Inception Score, precision/recall and density/coverage.
+
+(And their digit versions.)
 
 Each is a `keras.metrics.Metric` that accumulates over batches:
 `update_state(real_images, generated_images)` then `result()`. The state is
@@ -11,7 +13,7 @@ covariances and a matrix square root, which SciPy computes), so
 import keras
 import numpy as np
 
-from keras_gan.metrics import distances
+from keras_gan.metrics import distances, prdc
 from keras_gan.utils.arguments import check_int, check_seed, check_value_range, received
 from keras_gan.utils.messages import describe
 from keras_gan.utils.requirements import Requirement
@@ -28,7 +30,14 @@ def _to_numpy(x, what):
 
 
 class _ImageMetric(keras.metrics.Metric):
-    """Shared machinery: checking images and running a network on them in batches."""
+    """Shared machinery: checking images and running a network on them in batches.
+
+    Each metric declares `direction`: "min" for distances (the default),
+    "max" for scores and the k-NN figures; Keras Tuner objectives read it.
+    """
+
+    #: Whether a better generator lowers ("min") or raises ("max") the logged value.
+    direction = "min"
 
     def __init__(self, network=None, batch_size=64, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -333,6 +342,8 @@ class ClassifierScore(_ImageMetric):
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
+
+    direction = "max"
 
     def __init__(self, network=None, splits=10, batch_size=64, name="classifier_score", **kwargs):
         super().__init__(network, batch_size, name=name, **kwargs)
@@ -642,22 +653,354 @@ class DigitClassifierScore(ClassifierScore):
     expected_range = (-1.0, 1.0)
 
 
+def _check_key(value, argument):
+    """`value` if it is a non-empty string: the name a figure is logged under."""
+    if not isinstance(value, str):
+        raise TypeError(f"`{argument}` must be a string, the name the figure is logged under. "
+                        f"{received(argument, value)}")
+    if not value:
+        raise ValueError(f"`{argument}` must be a non-empty string, the name the figure is logged under. "
+                         f"{received(argument, value)}")
+    return value
+
+
+class _NearestNeighbourMetric(_FeatureDistance):
+    """Keeps the features of both sides; its figures count samples in k-nearest-neighbour balls (higher is better).
+
+    Subclasses set `figures` (the two figures of `keras_gan.metrics.prdc`, in
+    the order of the keys `name` and `second_key`) and `fake_balls` (whether
+    balls around generated samples are used: recall).
+    """
+
+    direction = "max"
+
+    figures = ()
+    fake_balls = False
+
+    def __init__(self, network, k, block_size, batch_size, name, second_key, second_argument, **kwargs):
+        super().__init__(network, batch_size, name=name, **kwargs)
+        self._radii = {}
+        self.k = check_int(k, "k", what="the neighbour whose distance is a sample's radius")
+        self.block_size = check_int(block_size, "block_size", what="samples per block of the distance computation")
+        self.second_key = _check_key(second_key, second_argument)
+        if self.second_key == self.name:
+            raise ValueError(f"`{second_argument}` must differ from `name` ({self.name!r}): the two figures are "
+                             f"logged under these two names. {received(second_argument, second_key)}")
+        self.reset_state()
+
+    def _reset(self, which):
+        setattr(self, f"_{which}_features", [])
+        self._radii[which] = None
+
+    def _accumulate(self, which, features):
+        getattr(self, f"_{which}_features").append(features)
+        self._radii[which] = None  # the balls change with every new sample
+
+    def _counts(self):
+        return (sum(len(f) for f in self._real_features), sum(len(f) for f in self._generated_features))
+
+    def _check_ready(self):
+        real, generated = self._counts()
+        fewest_generated = self.k + 1 if self.fake_balls else 1
+        if real <= self.k or generated < fewest_generated:
+            raise ValueError(
+                f"{type(self).__name__} has {real} real and {generated} generated samples; with k={self.k} it "
+                f"needs at least {self.k + 1} real and {fewest_generated} generated ones (thousands for a "
+                "meaningful estimate). Call update_state with more samples, or pass a smaller k."
+            )
+
+    def _side(self, which):
+        """All features of one side as one float64 array (the batches are joined once, then kept joined)."""
+        batches = getattr(self, f"_{which}_features")
+        if len(batches) != 1 or not batches[0].flags.c_contiguous:
+            batches[:] = [np.ascontiguousarray(np.concatenate(batches))]
+        features = batches[0]
+        if not np.all(np.isfinite(features)):
+            raise ValueError(f"{type(self).__name__}: the {which} features contain NaN or Inf values; check the "
+                             "network's outputs (or the features given to update_features).")
+        return features
+
+    def _squared_radii(self, which):
+        """The squared k-nearest-neighbour radii of one side, kept until that side changes."""
+        if self._radii[which] is None:
+            self._radii[which] = prdc._squared_radii(self._side(which), self.k, self.block_size)
+        return self._radii[which]
+
+    def result(self):
+        self._check_ready()
+        counts = prdc._manifold_counts(
+            self._side("real"), self._side("generated"), self._squared_radii("real"),
+            self._squared_radii("generated") if self.fake_balls else None, self.block_size, self.figures,
+        )
+        values = prdc._figures(counts, self.k)
+        return {self.name: values[self.figures[0]], self.second_key: values[self.figures[1]]}
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k, "block_size": self.block_size}
+
+
+class _PrecisionRecallBase(_NearestNeighbourMetric):
+    figures = ("precision", "recall")
+    fake_balls = True
+
+    def __init__(self, network=None, k=3, block_size=1024, batch_size=64, name="precision", recall_name="recall",
+                 **kwargs):
+        super().__init__(network, k, block_size, batch_size, name, recall_name, "recall_name", **kwargs)
+
+    @property
+    def recall_name(self):
+        return self.second_key
+
+    def get_config(self):
+        return {**super().get_config(), "recall_name": self.second_key}
+
+
+class _DensityCoverageBase(_NearestNeighbourMetric):
+    figures = ("density", "coverage")
+
+    def __init__(self, network=None, k=5, block_size=1024, batch_size=64, name="density",
+                 coverage_name="coverage", **kwargs):
+        super().__init__(network, k, block_size, batch_size, name, coverage_name, "coverage_name", **kwargs)
+
+    @property
+    def coverage_name(self):
+        return self.second_key
+
+    def get_config(self):
+        return {**super().get_config(), "coverage_name": self.second_key}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class PrecisionRecall(_InceptionDefault, _PrecisionRecallBase):
+    """Improved precision and recall (Kynkaanniemi et al., 2019) of generated images, streamed over batches.
+
+    Keeps the features of the real and generated images and returns
+    `{name: precision, recall_name: recall}` (`{"precision": ..., "recall":
+    ...}` by default), computed by `keras_gan.metrics.precision_recall`:
+    precision is the fraction of generated samples inside the real
+    manifold (fidelity), recall the fraction of real samples inside the
+    generated manifold (diversity), each manifold a union of balls whose
+    radii are k-nearest-neighbour distances. Both are in [0, 1], higher is
+    better. The real side's radii are kept while only the generated side
+    changes, so `keras_gan.callbacks.Evaluate` computes them once.
+
+    Args:
+        network: None (InceptionV3, 2048 average-pooled features, built on
+            the first batch), or any Keras model mapping images to features,
+            e.g. `keras_gan.metrics.digit_feature_extractor()`.
+        k: The nearest neighbour that sets the radii (3 in the paper); at
+            least `k + 1` real and `k + 1` generated samples are scored.
+        weights: InceptionV3's weights: `"imagenet"` (Keras downloads them
+            once), a local `.h5` path (offline), or None (random: tests only).
+        value_range: The images' `(min, max)`, for InceptionV3.
+        block_size: Samples per block of the distance computation.
+        batch_size: Images per call of the network.
+        name: The name the precision is logged under (and the metric's name).
+        recall_name: The name the recall is logged under.
+
+    Example:
+
+    With a stand-in feature network (no download), the streamed figures are
+    those of `precision_recall` on all the features:
+
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (600, 4, 4, 1)).astype("float32")
+    >>> features = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])
+    >>> pr = keras_gan.metrics.PrecisionRecall(network=features, k=3)
+    >>> pr.update_state(x[:150], 0.5 * x[300:450])
+    >>> pr.update_state(x[150:300], 0.5 * x[450:])
+    >>> result = pr.result()
+    >>> result == keras_gan.metrics.precision_recall(x[:300].reshape(300, -1), 0.5 * x[300:].reshape(300, -1), k=3)
+    True
+    >>> sorted(result), bool(result["precision"] > result["recall"])  # shrunk samples: faithful, not diverse
+    (['precision', 'recall'], True)
+
+    With InceptionV3:
+
+    ```python
+    pr = keras_gan.metrics.PrecisionRecall()               # downloads InceptionV3 once
+    pr.update_state(real_images, gan.generate(len(real_images)))
+    pr.result()   # {"precision": ..., "recall": ...}
+    ```
+
+    Reference:
+        Kynkaanniemi et al., "Improved Precision and Recall Metric for Assessing Generative Models",
+        NeurIPS 2019.
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
+    """
+
+    def __init__(self, network=None, k=3, weights="imagenet", value_range=(-1.0, 1.0), block_size=1024, batch_size=64,
+                 name="precision", recall_name="recall", **kwargs):
+        self._init_inception(weights, value_range)
+        super().__init__(network, k=k, block_size=block_size, batch_size=batch_size, name=name,
+                         recall_name=recall_name, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DensityCoverage(_InceptionDefault, _DensityCoverageBase):
+    """Density and coverage (Naeem et al., 2020) of generated images, streamed over batches.
+
+    Keeps the features of the real and generated images and returns
+    `{name: density, coverage_name: coverage}` (`{"density": ...,
+    "coverage": ...}` by default), computed by
+    `keras_gan.metrics.density_coverage`: density counts how many real
+    k-nearest-neighbour balls hold each generated sample, divided by k
+    (about 1 when generated and real images are alike; fidelity), and
+    coverage is the fraction of real balls holding a generated sample
+    (diversity; about 1 - 2^-k for alike sets of equal size). Higher is
+    better for both. The real side's radii are kept while only the
+    generated side changes.
+
+    Args:
+        network: None (InceptionV3, 2048 average-pooled features, built on
+            the first batch), or any Keras model mapping images to features,
+            e.g. `keras_gan.metrics.digit_feature_extractor()`.
+        k: The nearest neighbour that sets the radii (5 in the paper); at
+            least `k + 1` real samples are scored.
+        weights: InceptionV3's weights: `"imagenet"`, a local `.h5` path, or None.
+        value_range: The images' `(min, max)`, for InceptionV3.
+        block_size: Samples per block of the distance computation.
+        batch_size: Images per call of the network.
+        name: The name the density is logged under (and the metric's name).
+        coverage_name: The name the coverage is logged under.
+
+    Example:
+
+    With a stand-in feature network (no download):
+
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (600, 4, 4, 1)).astype("float32")
+    >>> features = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])
+    >>> dc = keras_gan.metrics.DensityCoverage(network=features, k=5)
+    >>> dc.update_state(x[:300], x[300:])
+    >>> alike = dc.result()
+    >>> dc.reset_generated_state()  # keeps the real features and their radii
+    >>> dc.update_state(generated_images=np.repeat(x[:3], 100, axis=0))  # three real images, repeated
+    >>> collapsed = dc.result()
+    >>> bool(collapsed["coverage"] < 0.1 < 0.8 < alike["coverage"])
+    True
+
+    With InceptionV3:
+
+    ```python
+    dc = keras_gan.metrics.DensityCoverage()               # downloads InceptionV3 once
+    dc.update_state(real_images, gan.generate(len(real_images)))
+    dc.result()   # {"density": ..., "coverage": ...}
+    ```
+
+    Reference:
+        Naeem et al., "Reliable Fidelity and Diversity Metrics for Generative Models", ICML 2020.
+        Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", CVPR 2016.
+    """
+
+    def __init__(self, network=None, k=5, weights="imagenet", value_range=(-1.0, 1.0), block_size=1024, batch_size=64,
+                 name="density", coverage_name="coverage", **kwargs):
+        self._init_inception(weights, value_range)
+        super().__init__(network, k=k, block_size=block_size, batch_size=batch_size, name=name,
+                         coverage_name=coverage_name, **kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DigitPrecisionRecall(_PrecisionRecallBase):
+    """Improved precision and recall on the shipped digit classifier's 128 features (offline, 28x28 digits).
+
+    Images are `(n, 28, 28, 1)` in [-1, 1]; others are refused before the
+    classifier runs. Returns `{"digit_precision": ..., "digit_recall": ...}`.
+
+    Args:
+        k: The nearest neighbour that sets the radii.
+        block_size: Samples per block of the distance computation.
+        batch_size: Images per call of the classifier.
+        name: The name the precision is logged under (`"digit_precision"`).
+        recall_name: The name the recall is logged under (`"digit_recall"`).
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> pr = DigitPrecisionRecall()
+    >>> pr.update_state(x[:500], x[500:1000])   # two sets of real digits
+    >>> real = pr.result()
+    >>> pr.reset_generated_state()
+    >>> pr.update_state(generated_images=np.repeat(x[1000:1010], 50, axis=0))  # ten digits, repeated
+    >>> bool(pr.result()["digit_recall"] < 0.1 < 0.5 < real["digit_recall"])
+    True
+
+    Reference:
+        Kynkaanniemi et al., "Improved Precision and Recall Metric for Assessing Generative Models",
+        NeurIPS 2019.
+    """
+
+    def __init__(self, k=3, block_size=1024, batch_size=256, name="digit_precision", recall_name="digit_recall",
+                 **kwargs):
+        from keras_gan.metrics.digit_classifier import digit_feature_extractor
+
+        kwargs.pop("network", None)
+        super().__init__(digit_feature_extractor(), k=k, block_size=block_size, batch_size=batch_size, name=name,
+                         recall_name=recall_name, **kwargs)
+        self._default_built = True
+
+    expected_range = (-1.0, 1.0)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DigitDensityCoverage(_DensityCoverageBase):
+    """Density and coverage on the shipped digit classifier's 128 features (offline, 28x28 digits).
+
+    Images are `(n, 28, 28, 1)` in [-1, 1]; others are refused before the
+    classifier runs. Returns `{"digit_density": ..., "digit_coverage": ...}`.
+
+    Args:
+        k: The nearest neighbour that sets the radii.
+        block_size: Samples per block of the distance computation.
+        batch_size: Images per call of the classifier.
+        name: The name the density is logged under (`"digit_density"`).
+        coverage_name: The name the coverage is logged under (`"digit_coverage"`).
+
+    Example:
+
+    >>> x, _ = keras_gan.datasets.load_digits()
+    >>> dc = DigitDensityCoverage()
+    >>> dc.update_state(x[:1000], x[1000:2000])   # two sets of real digits
+    >>> real = dc.result()
+    >>> bool(abs(real["digit_density"] - 1.0) < 0.3 and real["digit_coverage"] > 0.9)
+    True
+
+    Reference:
+        Naeem et al., "Reliable Fidelity and Diversity Metrics for Generative Models", ICML 2020.
+    """
+
+    def __init__(self, k=5, block_size=1024, batch_size=256, name="digit_density", coverage_name="digit_coverage",
+                 **kwargs):
+        from keras_gan.metrics.digit_classifier import digit_feature_extractor
+
+        kwargs.pop("network", None)
+        super().__init__(digit_feature_extractor(), k=k, block_size=block_size, batch_size=batch_size, name=name,
+                         coverage_name=coverage_name, **kwargs)
+        self._default_built = True
+
+    expected_range = (-1.0, 1.0)
+
+
 METRICS = {
     "fid": FrechetInceptionDistance,
     "kid": KernelInceptionDistance,
     "inception_score": InceptionScore,
     "digit_fd": DigitFrechetDistance,
     "digit_score": DigitClassifierScore,
+    "precision_recall": PrecisionRecall,
+    "density_coverage": DensityCoverage,
+    "digit_precision_recall": DigitPrecisionRecall,
+    "digit_density_coverage": DigitDensityCoverage,
 }
 
 
 def get(identifier):
     """A sample-quality metric from its name (`"fid"`, `"kid"`, `"inception_score"`, `"digit_fd"`,
-    `"digit_score"`) or an instance.
+    `"digit_score"`, `"precision_recall"`, `"density_coverage"`, ...) or an instance.
 
     Args:
         identifier: `"fid"`, `"kid"`, `"inception_score"`, `"digit_fd"`,
-            `"digit_score"`, or a `keras.metrics.Metric` instance (returned as is).
+            `"digit_score"`, `"precision_recall"`, `"density_coverage"`,
+            `"digit_precision_recall"`, `"digit_density_coverage"`, or a
+            `keras.metrics.Metric` instance (returned as is).
 
     Returns:
         A metric instance.

@@ -10,6 +10,7 @@ from keras_gan.backend.state_mixin import JaxStateMixin
 from keras_gan.models import validation
 from keras_gan.models.fitting import FitMixin
 from keras_gan.models.logs import LogsMixin
+from keras_gan.models.presets import PresetMixin
 from keras_gan.models.serialization import ConfigMixin
 from keras_gan.tricks.chain import TrickChain
 from keras_gan.utils.requirements import Requirement
@@ -26,7 +27,7 @@ def _default_optimizer():
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, JaxStateMixin, keras.Model):
+class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, PresetMixin, JaxStateMixin, keras.Model):
     """The base of every keras-gan model: two players, their optimizers, their schedule and tricks.
 
     A subclass describes its networks (`player_networks`) and its costs

@@ -66,9 +66,6 @@ def _check_image_shape(image_shape):
 
 
 #: Metrics whose larger values are better; all others are distances (smaller is better).
-_MAXIMIZED = ("inception_score", "digit_score")
-
-
 def _dcgan_networks(image_shape, latent_dim, width):
     from keras_gan import networks
 
@@ -180,9 +177,12 @@ class GANHyperModel(keras_tuner.HyperModel):
 
     @property
     def objective(self):
-        """The `keras_tuner.Objective` to give the tuner: the metric, minimized (maximized for scores)."""
-        direction = "max" if self.metric_name in _MAXIMIZED else "min"
-        return keras_tuner.Objective(self.metric_name, direction)
+        """The `keras_tuner.Objective` to give the tuner: the metric in the direction it declares.
+
+        Distances (FID, KID, `digit_fd`) are minimized; scores and the k-NN
+        figures (Inception Score, precision, density) are maximized.
+        """
+        return keras_tuner.Objective(self.metric_name, getattr(self.metric, "direction", "min"))
 
     def value(self, hp, name):
         """The value of hyperparameter `name` for this trial, declaring it in `hp`."""

@@ -149,6 +149,61 @@ def cyclegan_case():
     return gan, (a, -a[::-1]), {"batch_size": BATCH, "epochs": 1}
 
 
+IMAGE = (8, 8, 1)
+
+
+def image_generator(latent=LATENT):
+    return keras.Sequential([keras.Input((latent,)), keras.layers.Dense(8), keras.layers.ReLU(),
+                             keras.layers.Dense(int(np.prod(IMAGE)), activation="tanh"), keras.layers.Reshape(IMAGE)])
+
+
+def image_discriminator():
+    return keras.Sequential([keras.Input(IMAGE), keras.layers.Flatten(), keras.layers.Dense(8),
+                             keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)])
+
+
+def image_case(tricks, epochs=2):
+    """`gan_case` on 8 x 8 images: the image augmentations shift by 1 pixel and cut out 4 x 4 squares."""
+    G, D = image_generator(), image_discriminator()
+    set_weights(G, D)
+    gan = InjectedGAN(G, D, latent_dim=LATENT, tricks=tricks, seed=0)
+    gan.compile(d_optimizer=adam(), g_optimizer=adam())
+    return gan, (data(IMAGE),), {"batch_size": BATCH, "epochs": epochs}
+
+
+def fixed_draw(operation, x):
+    """Augmentation parameters as fixed functions of the batch (each backend draws its own random numbers)."""
+    n = ops.shape(x)[0]
+    index = ops.arange(n, dtype="int32")
+    level = ops.stop_gradient(ops.mean(ops.reshape(ops.cast(x, "float32"), (n, -1)), axis=1))
+    return {
+        "brightness": lambda: {"shift": 0.45 * ops.sin(7.0 * level)},
+        "saturation": lambda: {"factor": 1.0 + 0.9 * ops.sin(5.0 * level + 1.0)},
+        "contrast": lambda: {"factor": 1.0 + 0.45 * ops.cos(3.0 * level)},
+        "translation": lambda: {"shift_h": index % 3 - 1, "shift_w": (index // 3) % 3 - 1},
+        "cutout": lambda: {"offset_h": index % 9, "offset_w": (index * 5) % 9},
+        "flip": lambda: {"flip": ops.equal(index % 2, 0)},
+    }[operation]()
+
+
+class FixedDiffAugment(keras_gan.tricks.DiffAugment):
+    def draw(self, operation, x):
+        return fixed_draw(operation, x)
+
+
+class FixedADA(keras_gan.tricks.ADA):
+    """Fixed parameters, and fixed chances u per sample (none a multiple of the p steps of 1/8)."""
+
+    def draw(self, operation, x):
+        u = ops.mod(ops.cast(ops.arange(ops.shape(x)[0]), "float32") * 0.618 + 0.1, 1.0)
+        return fixed_draw(operation, x), u
+
+
+class FixedConsistency(keras_gan.tricks.ConsistencyRegularization):
+    def draw(self, operation, x):
+        return fixed_draw(operation, x)
+
+
 CASES = {
     "k1": lambda: gan_case(),
     "k3": lambda: gan_case({"discriminator_steps": 3}, epochs=3),
@@ -163,6 +218,12 @@ CASES = {
         tricks=[keras_gan.tricks.HistoricalAveraging(1e-2), keras_gan.tricks.Packing(2),
                 keras_gan.tricks.TrainLosingPlayer(0.3, 0.3)], batch_norm=True, d_inputs=8),
     "top_k": lambda: gan_case(tricks=[keras_gan.tricks.TopK(0.25, 0.5, decay_steps=2)]),
+    "diff_augment": lambda: image_case([FixedDiffAugment("color,translation,cutout,flip")]),
+    # p moves by 8 * 2 / 128 = 1/8 every 2 discriminator updates.
+    "ada": lambda: image_case([FixedADA(target=0.6, interval=2, kimg=0.128, p_init=0.5,
+                                        policy="flip,translation,color,cutout")]),
+    "lecam": lambda: gan_case(tricks=[keras_gan.tricks.LeCam(0.3, decay=0.9)]),
+    "consistency": lambda: image_case([FixedConsistency(1.0, balanced=True)]),
     "conditional": conditional_case,
     "infogan": infogan_case,
     "cyclegan": cyclegan_case,
@@ -289,7 +350,15 @@ def smoke_tricks():
         "InstanceNoise": [t.InstanceNoise(0.1, anneal_steps=10)],
         "TrainLosingPlayer": [t.TrainLosingPlayer(0.3, 0.3)],
         "TopK": [t.TopK(0.5, 0.5, decay_steps=2)],
+        "DiffAugment": [t.DiffAugment()],
+        "ADA": [t.ADA(interval=1, kimg=0.05, p_init=0.5, policy="flip,translation,color,cutout")],
+        "LeCam": [t.LeCam(0.3)],
+        "ConsistencyRegularization": [t.ConsistencyRegularization(1.0, balanced=True)],
     }
+
+
+#: Smoke tricks that augment images: trained on 8 x 8 images instead of vectors.
+IMAGE_TRICKS = ("DiffAugment", "ADA", "ConsistencyRegularization")
 
 
 def smoke(name):
@@ -301,10 +370,16 @@ def smoke(name):
             gan.compile()
     elif name.startswith("trick:"):
         tricks = smoke_tricks()[name[6:]]
-        d_inputs = 8 if name == "trick:Packing" else 4
-        gan = keras_gan.models.GAN(mlp_generator(), mlp_discriminator(d_inputs), latent_dim=LATENT, tricks=tricks)
-        gan.compile()
-        fit_args, fit_kwargs = (data(),), {}
+        if name[6:] in IMAGE_TRICKS:
+            gan = keras_gan.models.GAN(image_generator(), image_discriminator(), latent_dim=LATENT, tricks=tricks)
+            gan.compile()
+            fit_args, fit_kwargs = (data(IMAGE),), {}
+        else:
+            d_inputs = 8 if name == "trick:Packing" else 4
+            gan = keras_gan.models.GAN(mlp_generator(), mlp_discriminator(d_inputs), latent_dim=LATENT,
+                                       tricks=tricks)
+            gan.compile()
+            fit_args, fit_kwargs = (data(),), {}
     elif name == "mixed_precision":
         keras.config.set_dtype_policy("mixed_float16")
         try:

@@ -19,23 +19,24 @@ def _example(name):
 
 @pytest.mark.slow
 def test_conditional_gan_generates_the_requested_digit():
-    """Conditional DCGAN (width 32, projection discriminator), 12 epochs of batch 32 (about 35 s).
+    """Conditional DCGAN (width 32, projection discriminator), 8 epochs of batch 32.
 
     Measured with the example's `build(seed=0)`: 92.4 % of 500 samples (50 per
     digit) recognized as the requested digit by the shipped classifier (95.8 %
     accurate on held-out real digits) after 20 epochs; 69 / 74 / 79 / 81 % after
     6 / 8 / 10 / 12 epochs (one epoch at a time; this session); seed 1: 85 %
-    after 10 epochs. 12 epochs and a 75 % bound keep the suite short. The
+    after 10 epochs. 8 epochs and a 65 % bound keep the suite short (the
+    20-epoch figure is checked on the shipped preset, tests/presets). The
     seed's concatenation (label tiled as image channels) learned the labels
     far more slowly: 40-60 % after 15-20 epochs.
     """
     example = _example("conditional_gan_digits")
     images, labels = keras_gan.datasets.load_digits(seed=0)
     gan = example.build(width=32)
-    gan.fit(images, labels, batch_size=32, epochs=12, verbose=0)
+    gan.fit(images, labels, batch_size=32, epochs=8, verbose=0)
     requested = np.repeat(np.arange(10), 50)
     accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
-    assert accuracy >= 0.75, accuracy  # chance: 0.10
+    assert accuracy >= 0.65, accuracy  # chance: 0.10
 
 
 @pytest.mark.slow

@@ -58,3 +58,12 @@ def test_search_space_overrides_and_their_errors():
         GANHyperModel(search_space={"lr": 1e-3})
     assert GANHyperModel(metric="digit_score").objective.direction == "max"
     assert np.isfinite(hp.values["d_learning_rate"])
+
+
+@pytest.mark.parametrize("metric, direction", [("digit_fd", "min"), ("digit_score", "max"),
+                                               ("digit_precision_recall", "max"), ("digit_density_coverage", "max")])
+def test_the_objective_goes_the_way_its_metric_declares(metric, direction):
+    """Each metric declares whether a better generator raises or lowers it; the tuner follows."""
+    objective = GANHyperModel(metric=metric).objective
+    assert objective.direction == direction
+    assert objective.name == GANHyperModel(metric=metric).metric.name
