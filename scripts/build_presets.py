@@ -5,14 +5,16 @@ Usage:
     python scripts/build_presets.py conditional_gan_digits infogan_digits
 
 Each preset is trained from scratch on the embedded digits with the command
-below (TensorFlow backend, seed 0), measured the way its test measures it, and
-written with `save_to_preset` together with a card (`metadata.json`): the
-Keras and keras-gan versions, this exact command, the training time and the
-figures. Times are on the machine that ran it; `matmul_gflops` (float32 NumPy
-matmul rate measured just before) says how fast that machine was.
+below (TensorFlow backend, seed 0), written with `save_to_preset` (weights
+stored as float16, a preset stays a few MB), loaded back and measured the way
+its test measures it; its card (`metadata.json`) holds the Keras and keras-gan
+versions, this exact command, the training time and the figures. Times are
+on the machine that ran it; `matmul_gflops` (float32 NumPy matmul rate
+measured just before) says how fast that machine was.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -71,8 +73,7 @@ def build_dcgan(seed=0):
     if cli.main(["train", "--out", out, "--seed", str(seed), "--verbose", "0"]) != 0:
         raise SystemExit("keras-gan train failed")
     gan = keras.models.load_model(os.path.join(out, "gan.keras"))
-    figures = dcgan_quality(gan)
-    return gan, figures, {
+    return gan, {}, {
         "description": "DCGAN on the 5,000 embedded MNIST digits: the main job (`keras-gan train` with its defaults: "
                        "40 epochs, batch 32, Adam 2e-4 / beta_1 0.5, non-saturating loss, EMA 0.999 of the "
                        "generator's weights). The weights are the moving average.",
@@ -88,9 +89,7 @@ def build_conditional(seed=0, epochs=20):
     images, labels = keras_gan.datasets.load_digits(seed=0)
     gan = example.build(width=32, seed=seed)
     gan.fit(images, labels, batch_size=32, epochs=epochs, verbose=0)
-    requested = np.repeat(np.arange(10), 50)
-    accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
-    return gan, {"conditional_accuracy": round(float(accuracy), 4)}, {
+    return gan, {}, {
         "description": "Conditional DCGAN (width 32, projection discriminator, latent 32) on the embedded digits "
                        "and their labels: examples/conditional_gan_digits.py's build(width=32), 20 epochs of "
                        "batch 32, EMA 0.995 of the generator's weights.",
@@ -106,11 +105,7 @@ def build_infogan(seed=0, epochs=16):
     images, _ = keras_gan.datasets.load_digits(seed=0)
     gan = example.build(width=32, seed=seed)
     history = gan.fit(images, batch_size=64, epochs=epochs, verbose=0)
-    score = example.code_agreement(gan)
-    figures = {k: round(float(score[k]), 4) for k in ("majority", "one_to_one", "chance")}
-    figures["categorical_mi"] = round(float(history.history["categorical_mi"][-1]), 4)
-    figures["code_to_digit"] = {int(k): int(v) for k, v in score["mapping"].items()}
-    return gan, figures, {
+    return gan, {"categorical_mi_last_epoch": round(float(history.history["categorical_mi"][-1]), 4)}, {
         "description": "InfoGAN (the paper's MNIST networks at half width; 62 noise, one 10-way categorical code, "
                        "2 continuous codes) on the embedded digits without labels, 16 epochs of batch 64.",
         "training": f"examples/infogan_digits.py build(width=32, seed={seed}); fit(images, batch_size=64, "
@@ -121,7 +116,38 @@ def build_infogan(seed=0, epochs=16):
     }
 
 
-PRESETS = {"dcgan_digits": build_dcgan, "conditional_gan_digits": build_conditional, "infogan_digits": build_infogan}
+def conditional_quality(gan):
+    """What the conditional card reports: 500 samples (50 per digit) classified as the requested digit."""
+    requested = np.repeat(np.arange(10), 50)
+    accuracy = keras_gan.metrics.conditional_accuracy(gan.generate(labels=requested, seed=1), requested)
+    return {"conditional_accuracy": round(float(accuracy), 4)}
+
+
+def infogan_quality(gan):
+    """What the InfoGAN card reports: how well categorical code 0 predicts the digit."""
+    score = _example("infogan_digits").code_agreement(gan)
+    figures = {k: round(float(score[k]), 4) for k in ("majority", "one_to_one", "chance")}
+    figures["code_to_digit"] = {str(k): int(v) for k, v in score["mapping"].items()}
+    return figures
+
+
+#: name: (train, measure); the figures are measured on the preset as stored (float16 weights), loaded back.
+PRESETS = {"dcgan_digits": (build_dcgan, dcgan_quality),
+           "conditional_gan_digits": (build_conditional, conditional_quality),
+           "infogan_digits": (build_infogan, infogan_quality)}
+
+
+def write_preset(name, gan, figures, card, folder):
+    """Saves `gan` as preset `name` (float16 weights), measures it loaded back, and writes the figures on its card."""
+    path = gan.save_to_preset(os.path.join(folder, name), metadata=card, overwrite=True, weights_dtype="float16")
+    figures = {**PRESETS[name][1](keras_gan.presets.load_preset(path)), **figures}
+    card = keras_gan.presets.metadata(path)
+    card["figures"] = figures
+    from keras_gan.utils.files import atomic_path
+
+    with atomic_path(os.path.join(path, keras_gan.presets.METADATA_FILE)) as tmp, open(tmp, "w") as f:
+        json.dump(card, f, indent=1)
+    return path, figures
 
 
 def main(argv=None):
@@ -138,11 +164,11 @@ def main(argv=None):
     for name in args.names or list(PRESETS):
         gflops = matmul_gflops()
         start = time.perf_counter()
-        gan, figures, card = PRESETS[name]()
+        gan, figures, card = PRESETS[name][0]()
         seconds = round(time.perf_counter() - start, 1)
-        card.update({"command": f"python scripts/build_presets.py {name}", "figures": figures,
-                     "train_and_measure_seconds": seconds, "matmul_gflops": gflops})
-        path = gan.save_to_preset(os.path.join(args.out, name), metadata=card, overwrite=True)
+        card.update({"command": f"python scripts/build_presets.py {name}", "train_seconds": seconds,
+                     "matmul_gflops": gflops})
+        path, figures = write_preset(name, gan, figures, card, args.out)
         size = sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
         print(f"{name}: {figures} in {seconds} s (matmul {gflops} GFLOP/s); {size / 1e6:.2f} MB in {path}",
               flush=True)

@@ -32,7 +32,7 @@ class PresetMixin:
 
         return load_preset(preset, cls=cls)
 
-    def save_to_preset(self, preset_dir, *, metadata=None, overwrite=False):
+    def save_to_preset(self, preset_dir, *, metadata=None, overwrite=False, weights_dtype=None):
         """Writes this model as a preset folder (config, weights, card); see `keras_gan.presets.save_to_preset`.
 
         Args:
@@ -40,10 +40,12 @@ class PresetMixin:
                 empty, unless `overwrite`).
             metadata: A dict added to the card (`command`, `figures`, ...).
             overwrite: Replace an existing folder.
+            weights_dtype: None, or `"float16"` to store the weights at half
+                precision (half the size).
 
         Returns:
             The folder's path.
         """
         from keras_gan.presets import save_to_preset
 
-        return save_to_preset(self, preset_dir, metadata=metadata, overwrite=overwrite)
+        return save_to_preset(self, preset_dir, metadata=metadata, overwrite=overwrite, weights_dtype=weights_dtype)

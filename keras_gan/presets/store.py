@@ -126,7 +126,33 @@ def load_preset(preset, cls=None):
     return model
 
 
-def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
+def _store_as_float16(path):
+    """Rewrites a Keras weights file with its float32 arrays as float16 (`load_weights` casts them back).
+
+    The arrays are written to a new file (HDF5 does not reclaim the space of
+    deleted datasets), which then replaces `path`.
+    """
+    import h5py
+    import numpy as np
+
+    half = f"{path}.float16"
+    with h5py.File(path, "r") as source, h5py.File(half, "w") as target:
+        target.attrs.update(source.attrs)
+
+        def copy(name, item):
+            if isinstance(item, h5py.Group):
+                target.require_group(name).attrs.update(item.attrs)
+            else:
+                data = item[()]
+                if item.dtype == np.float32:
+                    data = data.astype(np.float16)
+                target.create_dataset(name, data=data).attrs.update(item.attrs)
+
+        source.visititems(copy)
+    os.replace(half, path)
+
+
+def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False, weights_dtype=None):
     """Writes `model` as a preset folder: its config, its weights and a card.
 
     The folder is written beside its final place and renamed into it, so it
@@ -142,6 +168,11 @@ def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
             the class are added to it.
         overwrite: Replace an existing preset folder. Without it, an existing
             non-empty folder is refused.
+        weights_dtype: None stores the weights as they are; `"float16"`
+            stores the float32 weights at half precision (half the size;
+            loading casts them back to the variables' dtype, so samples
+            differ from the unrounded model's by about 1e-3). The card says
+            which was used; measure figures on the loaded preset.
 
     Returns:
         The folder's path, as a string.
@@ -160,6 +191,9 @@ def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
     """
     import keras_gan
 
+    if weights_dtype not in (None, "float16"):
+        raise ValueError(f"`weights_dtype` must be None (as the model holds them) or 'float16'. "
+                         f"Received: weights_dtype={weights_dtype!r}")
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError(f"`metadata` must be a dict or None. Received: metadata={metadata!r}")
     if not getattr(model, "built", False):
@@ -167,7 +201,8 @@ def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
                          f"Received: a {type(model).__name__} that is not built.")
     target = pathlib.Path(os.fspath(preset_dir)).expanduser()
     if target.exists() and not target.is_dir():
-        raise ValueError(f"`preset_dir` must be a folder; {str(target)!r} is a file. Received: preset_dir={str(target)!r}")
+        raise ValueError(f"`preset_dir` must be a folder; {str(target)!r} is a file. "
+                         f"Received: preset_dir={str(target)!r}")
     if target.is_dir() and builtins.any(target.iterdir()) and not overwrite:
         raise ValueError(f"The folder {str(target)!r} is not empty; save_to_preset does not overwrite it. Choose a new "
                          f"folder, or pass overwrite=True. Received: preset_dir={str(target)!r}")
@@ -177,12 +212,15 @@ def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
                          f"Received: preset_dir={str(target)!r}")
     # An uncompiled copy holds the model's own weights only, not its optimizers' slots.
     config = keras.saving.serialize_keras_object(model)
-    copy = keras.saving.deserialize_keras_object(config)
+    config.pop("compile_config", None)  # a preset loads uncompiled: its user chooses the optimizers
+    text = json.dumps(config, indent=1)  # before deserializing, which consumes parts of `config`
+    copy = keras.saving.deserialize_keras_object(json.loads(text))
     copy.build()
     for mine, theirs in zip(copy.weights, model.weights, strict=True):
         mine.assign(theirs)
     card = {"class_name": type(model).__name__, "keras_version": keras.__version__,
-            "keras_gan_version": keras_gan.__version__, "backend": keras.backend.backend()}
+            "keras_gan_version": keras_gan.__version__, "backend": keras.backend.backend(),
+            "weights_dtype": weights_dtype or "as saved"}
     card.update(metadata or {})
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -191,8 +229,10 @@ def save_to_preset(model, preset_dir, *, metadata=None, overwrite=False):
     os.chmod(staging, 0o777 & ~umask)  # mkdtemp's folder is private; a preset folder is an ordinary one
     try:
         with open(staging / CONFIG_FILE, "w") as f:
-            json.dump(config, f, indent=1)
+            f.write(text)
         copy.save_weights(staging / WEIGHTS_FILE)
+        if weights_dtype == "float16":
+            _store_as_float16(staging / WEIGHTS_FILE)
         with open(staging / METADATA_FILE, "w") as f:
             json.dump(card, f, indent=1)
         if target.exists():

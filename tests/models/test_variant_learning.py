@@ -41,15 +41,16 @@ def test_conditional_gan_generates_the_requested_digit():
 
 @pytest.mark.slow
 def test_infogan_categorical_code_captures_the_digit_class():
-    """InfoGAN (seed networks at half width), 16 epochs, no labels (about 80 s).
+    """InfoGAN (seed networks at half width), 16 epochs, no labels (about 160 s).
 
-    Measured with Keras 3.15 / TensorFlow 2.21, seeds 0, 1, 2: majority vote
-    30.2 / 38.9 / 35.3 % against a chance level (the largest digit share) of
-    14.0 / 13.4 / 14.2 %, i.e. 2.2-2.9 times chance; one-to-one matching
-    27.7 / 35.8 / 32.5 % (chance 10 %); the categorical mutual-information
-    bound 2.26-2.27 of log 10 = 2.30 nats. (An earlier environment gave
-    65.8 % for seed 0; the code before this session's refactor gives the
-    same 30.2 % here, so the change is the libraries' numerics.)
+    The figure depends on float32 rounding, not only on the code and seed
+    (docs/guides/infogan.md, `benchmarks/infogan_sensitivity.py`): on one
+    machine the commit that first measured 65.8 % and today's code give the
+    same 41.5 % (seed 0; seeds 1, 2: 59.4, 49.1 %), one ulp in one generator
+    weight gives 47.4 %, and another machine gave 30.2 / 38.9 / 35.3 %. The
+    bounds below hold in every one of those runs: majority vote at least
+    twice chance (the largest digit share, 13-15 %), one-to-one at least 25 %
+    (chance 10 %), the categorical bound above 2.0 of log 10 = 2.30 nats.
     """
     example = _example("infogan_digits")
     images, _ = keras_gan.datasets.load_digits(seed=0)
