@@ -36,8 +36,10 @@ from keras_gan.metrics.feature_metrics import get as get_metric
 from keras_gan.metrics.inception import InceptionPreprocessing, inception_v3
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.prdc import density_coverage, precision_recall
+from keras_gan.metrics.stacked_modes import stacked_modes
 
 __all__ = [
+    "stacked_modes",
     "build_digit_classifier",
     "load_digit_classifier",
     "digit_feature_extractor",
