@@ -81,7 +81,9 @@ class TrickChain:
             own = (trick.discriminator_logs(model, step) if player == "discriminator"
                    else trick.generator_logs(model, step))
             for name, value in own.items():
-                logs[name] = ops.cast(value, "float32")
+                # A copy: a logged variable must show its value at this step, not one assigned later
+                # in the step (PyTorch hands out the variable's own tensor, updated in place).
+                logs[name] = ops.copy(ops.cast(value, "float32"))
         return logs
 
     def transform_discriminator_input(self, model, x, step, role):

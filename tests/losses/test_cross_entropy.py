@@ -86,3 +86,19 @@ def test_gradients_behave_as_the_seed_compares_them():
     assert abs(minimax[0]) > 0.99 and abs(non_saturating[0]) < 0.01
     # Every cost pushes the logit up (negative gradient).
     assert minimax[0] < 0 and non_saturating[0] < 0 and likelihood[0] < 0
+
+
+def test_discriminator_cross_entropy_function_smooths_the_real_target():
+    smoothing = 0.2
+    p_real, p_fake = sigmoid(REAL), sigmoid(FAKE)
+    expected = -np.mean((1 - smoothing) * np.log(p_real) + smoothing * np.log(1 - p_real)) - np.mean(
+        np.log(1 - p_fake))
+    value = float(losses.discriminator_cross_entropy(REAL, FAKE, label_smoothing=smoothing))
+    np.testing.assert_allclose(value, expected, rtol=1e-5)
+
+
+def test_binary_cross_entropy_from_logits_takes_float16_logits():
+    logits = np.array([2.0, -1.0, 0.5], "float16")
+    value = losses.binary_cross_entropy_from_logits(np.array([1.0, 0.0, 1.0], "float32"), logits)
+    expected = -np.array([np.log(sigmoid(2.0)), np.log(1 - sigmoid(-1.0)), np.log(sigmoid(0.5))])
+    np.testing.assert_allclose(np.asarray(value, dtype="float32"), expected, rtol=2e-3)

@@ -24,3 +24,11 @@ def test_least_squares_smoothing_and_extremes():
     big = np.array([50.0, -50.0], dtype="float32")
     assert np.isfinite(float(loss.discriminator_loss(big, big)))
     assert np.isfinite(float(loss.generator_loss(big)))
+
+
+def test_least_squares_discriminator_loss_function_smooths_the_real_target():
+    real, fake = np.array([1.0, 0.5], "float32"), np.array([0.2, -0.4], "float32")
+    # Real target 1 - 0.2 = 0.8: 1/2 mean((0.2)^2, (-0.3)^2) + 1/2 mean(0.04, 0.16).
+    expected = 0.5 * np.mean([0.04, 0.09]) + 0.5 * np.mean([0.04, 0.16])
+    value = float(losses.least_squares_discriminator_loss(real, fake, label_smoothing=0.2))
+    np.testing.assert_allclose(value, expected, rtol=1e-5)
