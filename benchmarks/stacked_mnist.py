@@ -48,12 +48,12 @@ def matmul_gflops(n=1024, repeats=10):
     return 2 * n**3 * repeats / (time.perf_counter() - start) / 1e9
 
 
-def train(config, seed, steps, batch_size=64, width=32, latent_dim=64):
+def train(config, seed, steps, batch_size=64, width=32, latent_dim=64, d_width=None):
     m = PACKS[config]
     keras.utils.set_random_seed(seed)
     shape = (28, 28, 3)
     generator = keras_gan.networks.dcgan_generator(shape, latent_dim=latent_dim, width=width)
-    discriminator = keras_gan.networks.dcgan_discriminator((28, 28, 3 * m), width=width)
+    discriminator = keras_gan.networks.dcgan_discriminator((28, 28, 3 * m), width=d_width or width)
     tricks = [keras_gan.tricks.Packing(m)] if m > 1 else []
     gan = keras_gan.models.GAN(generator, discriminator, latent_dim=latent_dim, tricks=tricks, seed=seed)
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -76,16 +76,20 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="*", type=int, default=[0])
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--samples", type=int, default=26_000)
+    parser.add_argument("--d-width", type=int, default=None,
+                        help="the discriminator's width (default: the generator's, 32); Metz et al. and VEEGAN "
+                             "shrink the discriminator to provoke collapse (a quarter: 8)")
     parser.add_argument("--json", default=None, help="append one JSON line per run to this file")
     parser.add_argument("--grid", default=None, help="save a 10x10 sample grid per run into this folder")
     args = parser.parse_args(argv)
     print(f"float32 matmul: {matmul_gflops():.0f} GFLOP/s", flush=True)
     for config in args.configs:
         for seed in args.seeds:
-            gan, seconds = train(config, seed, args.steps)
+            gan, seconds = train(config, seed, args.steps, d_width=args.d_width)
             samples = gan.generate(args.samples, seed=1000 + seed)
             result = keras_gan.metrics.stacked_modes(samples)
-            row = {"config": config, "seed": seed, "steps": args.steps, "modes": result["modes"],
+            row = {"config": config, "seed": seed, "steps": args.steps, "d_width": args.d_width or 32,
+                   "modes": result["modes"],
                    "kl": round(result["kl"], 3), "seconds": round(seconds)}
             modes, kl = PAPER[config]
             paper = f" (paper: {modes} modes, KL {kl})" if modes else ""
