@@ -70,7 +70,16 @@ class Primitives(Protocol):
         """The loss to differentiate (divided by the replicas, scaled for mixed precision)."""
 
     def conditional_updates_supported(self) -> bool:
-        """Whether updates may sit in a conditional (not under a `tf.distribute` strategy)."""
+        """Whether updates may sit in a conditional (every backend keras-gan ships: yes, with replicas too)."""
+
+    def replica_index_and_count(self) -> tuple:
+        """`(index, count)` of the data-parallel replica running the step (`(0, 1)` on one device)."""
+
+    def replica_mean(self, x: Any) -> Any:
+        """The mean of `x` over the data-parallel replicas, differentiable (`x` on one device)."""
+
+    def replica_gather(self, x: Any) -> Any:
+        """Every replica's `x`, concatenated along the first axis in replica order (`x` on one device)."""
 
     def concrete_int(self, variable: Any) -> int | None:
         """The variable's value as an int where it is known while tracing, else None."""

@@ -5,13 +5,14 @@ from keras import ops
 
 from keras_gan import losses as gan_losses
 from keras_gan import schedules
-from keras_gan.backend import get_trainer, uses_distribution_strategy
+from keras_gan.backend import get_trainer, replica_mean
 from keras_gan.backend.state_mixin import JaxStateMixin
 from keras_gan.models import validation
 from keras_gan.models.fitting import FitMixin
 from keras_gan.models.logs import LogsMixin
 from keras_gan.models.presets import PresetMixin
 from keras_gan.models.serialization import ConfigMixin
+from keras_gan.tricks.base import Trick
 from keras_gan.tricks.chain import TrickChain
 from keras_gan.utils.requirements import Requirement
 
@@ -167,18 +168,7 @@ class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, PresetMixin, JaxStateMi
         Args:
             steps: The new k (an int >= 1).
         """
-        self._check_steps_supported(schedules.check_discriminator_steps(steps))
-        self.schedule.set_discriminator_steps(steps)
-
-    def _check_steps_supported(self, steps):
-        if steps != 1 and uses_distribution_strategy(self):
-            raise ValueError(
-                f"discriminator_steps={steps} is not supported under a tf.distribute "
-                "strategy (its replicas): TensorFlow cannot synchronize replicas "
-                "inside the conditional that skips the generator's update. Use "
-                "discriminator_steps=1 there (each replica then updates both players "
-                "every step), or train on one device."
-            )
+        self.schedule.set_discriminator_steps(schedules.check_discriminator_steps(steps))
 
     # ---------------------------------------------------------------- compile
 
@@ -327,7 +317,13 @@ class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, PresetMixin, JaxStateMi
         return self.trick_chain.gate(self, role)
 
     def record_step_losses(self, d_loss, g_loss):
-        """Hands the step's losses to the tricks that schedule on them."""
+        """Hands the step's losses, averaged over the data-parallel replicas, to the tricks that schedule on them.
+
+        Averaged, every replica holds the losses of the global batch, and the
+        gates read from them open alike on every replica.
+        """
+        if any(type(trick).record_losses is not Trick.record_losses for trick in self.tricks):
+            d_loss, g_loss = replica_mean(d_loss), replica_mean(g_loss)  # only where a trick reads them
         self.trick_chain.record_losses(self, d_loss, g_loss)
 
     def after_discriminator_update(self):

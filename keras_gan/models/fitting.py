@@ -5,6 +5,7 @@ import contextlib
 import keras
 from keras import ops
 
+from keras_gan.backend import before_distributed_fit, check_distributed_input
 from keras_gan.backend.state_mixin import restore_after_failed_step
 from keras_gan.models import validation
 from keras_gan.utils import sources
@@ -23,7 +24,7 @@ class FitMixin:
                 "optimizers and its loss. `compile()` with no arguments uses the model's "
                 "defaults for both players and its default loss."
             )
-        self._check_steps_supported(int(ops.convert_to_numpy(self.schedule.discriminator_steps)))
+        check_distributed_input(self, method, x)
         # Every source seen one way (a stream's first batch, peeked at without consuming it), so each
         # mistake gets one message whatever the source.
         seen = sources.checkable(x, y)
@@ -73,6 +74,7 @@ class FitMixin:
 
         share_tensorboard(kwargs.get("callbacks"))  # sample grids go into the TensorBoard callback's run
         self.schedule.read_traced_steps()
+        before_distributed_fit(self)
         try:
             history = super().fit(x, y, **kwargs)
         except BaseException:

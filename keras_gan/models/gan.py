@@ -9,7 +9,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.backend import replica_id, stateless_latent
+from keras_gan.backend import draw_for_replica, stateless_latent
 from keras_gan.errors import GANConfigurationError
 from keras_gan.models import validation
 from keras_gan.models.base import AdversarialModel
@@ -245,23 +245,24 @@ class GAN(AdversarialModel):
         """Draws `batch_size` latent vectors from the latent distribution.
 
         Without `seed`, draws from the model's own random stream: a stateless
-        draw keyed by `(latent_seed, latent_draws + replica)`, then
-        `latent_draws` advances. The stream is part of the saved model, so a
-        reloaded model continues it exactly, and each `tf.distribute` replica
-        draws different vectors.
+        draw keyed by `(latent_seed, latent_draws)`, then `latent_draws`
+        advances. The stream is part of the saved model, so a reloaded model
+        continues it exactly. Data-parallel replicas each keep their own rows
+        of the draw for the global batch (`keras_gan.backend.draw_for_replica`):
+        they draw different vectors, together those one device draws.
         """
         shape = (batch_size, self.latent_dim)
         if seed is None:
-            return stateless_latent(shape, self._next_stream_seed(), self.latent_distribution)
+            stream = self._next_stream_seed()
+            return draw_for_replica(
+                lambda n: stateless_latent((n, self.latent_dim), stream, self.latent_distribution), batch_size)
         if self.latent_distribution == "uniform":
             return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
 
     def _next_stream_seed(self):
         """The `(2,)` seed of the next draw of the latent stream; advances the stream."""
-        replica = ops.cast(replica_id(), "int32")
-        base = ops.cast(self.latent_seed, "int32") + replica * 1_000_003
-        seed = ops.stack([base, ops.cast(self.latent_draws, "int32")])
+        seed = ops.stack([ops.cast(self.latent_seed, "int32"), ops.cast(self.latent_draws, "int32")])
         self.latent_draws.assign_add(1)
         return seed
 

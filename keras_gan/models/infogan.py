@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.backend import stateless_latent
+from keras_gan.backend import draw_for_replica, stateless_latent
 from keras_gan.errors import GANConfigurationError
 from keras_gan.losses.mutual_information import MutualInformationLoss
 from keras_gan.models import validation
@@ -141,9 +141,11 @@ class InfoGAN(GAN):
         n_draws = len(self.categorical) + self.continuous
         if seed is None:
             stream = self._next_stream_seed()
-            noise = stateless_latent((batch_size, self.noise_dim), stream, self.latent_distribution)
-            u = stateless_latent((batch_size, n_draws), stream + ops.convert_to_tensor([7919, 0], "int32"),
-                                 "uniform")
+            noise = draw_for_replica(
+                lambda n: stateless_latent((n, self.noise_dim), stream, self.latent_distribution), batch_size)
+            u = draw_for_replica(
+                lambda n: stateless_latent((n, n_draws), stream + ops.convert_to_tensor([7919, 0], "int32"),
+                                           "uniform"), batch_size)
         else:
             if self.latent_distribution == "uniform":
                 noise = keras.random.uniform((batch_size, self.noise_dim), -1.0, 1.0, seed=seed)

@@ -2,6 +2,8 @@
 
 import keras
 
+from keras_gan.backend import average_logs
+
 
 class LogsMixin:
     """Mixed into `AdversarialModel`: one `keras.metrics.Mean` per logged name, fed only by `update_metrics`.
@@ -52,4 +54,5 @@ class LogsMixin:
             tracker.update_state(value)
 
     def get_metrics_result(self):
-        return {name: tracker.result() for name, tracker in self._metric_trackers.items()}
+        """The trackers' values (averaged over the processes under `torch.distributed`)."""
+        return average_logs({name: tracker.result() for name, tracker in self._metric_trackers.items()})

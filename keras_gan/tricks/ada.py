@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gan.backend import draw_for_replica, replica_index_and_count, replica_mean
 from keras_gan.tricks.base import Trick
 from keras_gan.tricks.diff_augment import IMAGES_ONLY, apply_operation, check_images, draw_parameters, parse_policy
 from keras_gan.utils.arguments import check_int, check_number, check_seed
@@ -111,7 +112,8 @@ class ADA(Trick):
 
         The operation is applied to the samples whose `u < p` (override to fix the draws).
         """
-        u = keras.random.uniform((ops.shape(x)[0],), dtype="float32", seed=self.seed_generator)
+        u = draw_for_replica(lambda n: keras.random.uniform((n,), dtype="float32", seed=self.seed_generator),
+                             ops.shape(x)[0])
         return draw_parameters(operation, x, self.seed_generator), u
 
     def augment(self, x, p=None):
@@ -140,12 +142,13 @@ class ADA(Trick):
 
     def discriminator_logs(self, model, step):
         signs = ops.sign(ops.stop_gradient(ops.reshape(ops.cast(step.real_logits, "float32"), (-1,))))
+        replicas = replica_index_and_count()[1]  # the global batch's counts, whatever the replicas
         if step.training:  # counted at the discriminator's update (`after_discriminator_update`)
-            self._step_signs.assign(ops.sum(signs))
-            self._step_logits.assign(ops.cast(ops.shape(signs)[0], "float32"))
-            self._step_images.assign(ops.cast(ops.shape(step.real)[0], "float32"))
+            self._step_signs.assign(replica_mean(ops.sum(signs)) * replicas)
+            self._step_logits.assign(ops.cast(ops.shape(signs)[0] * replicas, "float32"))
+            self._step_images.assign(ops.cast(ops.shape(step.real)[0] * replicas, "float32"))
         # A copy: on PyTorch the variable's tensor is updated in place before the logs are read.
-        return {"ada_p": ops.copy(ops.convert_to_tensor(self.p)), "ada_r_t": ops.mean(signs)}
+        return {"ada_p": ops.copy(ops.convert_to_tensor(self.p)), "ada_r_t": replica_mean(ops.mean(signs))}
 
     def adjustment(self, r_t, images):
         """The change of p after an interval with heuristic `r_t` over `images` real images."""

@@ -10,6 +10,7 @@ fix the draws.
 import keras
 from keras import ops
 
+from keras_gan.backend import draw_for_replica
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
 from keras_gan.utils.arguments import check_seed, received
@@ -167,8 +168,13 @@ def draw_parameters(operation, x, seed):
         A dict of `(batch,)` tensors.
     """
     batch = ops.shape(x)[0]
+
+    def per_sample(sample):
+        # This replica's rows of a draw for the global batch: replicas draw as one device would.
+        return draw_for_replica(sample, batch)
+
     if operation in ("brightness", "saturation", "contrast", "flip"):
-        u = keras.random.uniform((batch,), dtype="float32", seed=seed)
+        u = per_sample(lambda n: keras.random.uniform((n,), dtype="float32", seed=seed))
         if operation == "brightness":
             return {"shift": u - 0.5}
         if operation == "saturation":
@@ -179,12 +185,12 @@ def draw_parameters(operation, x, seed):
     height, width = _image_shape(x)
     if operation == "translation":
         s_h, s_w = _side(height, TRANSLATION_RATIO), _side(width, TRANSLATION_RATIO)
-        return {"shift_h": keras.random.randint((batch,), -s_h, s_h + 1, seed=seed),
-                "shift_w": keras.random.randint((batch,), -s_w, s_w + 1, seed=seed)}
+        return {"shift_h": per_sample(lambda n: keras.random.randint((n,), -s_h, s_h + 1, seed=seed)),
+                "shift_w": per_sample(lambda n: keras.random.randint((n,), -s_w, s_w + 1, seed=seed))}
     if operation == "cutout":
         c_h, c_w = _side(height, CUTOUT_RATIO), _side(width, CUTOUT_RATIO)
-        return {"offset_h": keras.random.randint((batch,), 0, height + (1 - c_h % 2), seed=seed),
-                "offset_w": keras.random.randint((batch,), 0, width + (1 - c_w % 2), seed=seed)}
+        return {"offset_h": per_sample(lambda n: keras.random.randint((n,), 0, height + (1 - c_h % 2), seed=seed)),
+                "offset_w": per_sample(lambda n: keras.random.randint((n,), 0, width + (1 - c_w % 2), seed=seed))}
     raise ValueError(f"Unknown augmentation {operation!r}; known: {sorted(OPERATIONS)}.")
 
 

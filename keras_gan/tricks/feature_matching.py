@@ -5,6 +5,7 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gan.backend import replica_mean
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
 from keras_gan.utils.requirements import Requirement, cannot_use, network_io
@@ -158,8 +159,9 @@ class FeatureMatching(Trick):
         seen = model.trick_chain.transform_discriminator_input
         real = ops.stop_gradient(ops.cast(features(seen(model, step.real, step, "real"), training=True), "float32"))
         fake = ops.cast(features(seen(model, step.fake, step, "fake"), training=True), "float32")
-        real = ops.reshape(ops.mean(real, axis=0), (-1,))
-        fake = ops.reshape(ops.mean(fake, axis=0), (-1,))
+        # The means over the global batch: data-parallel replicas average their shares' means.
+        real = ops.reshape(replica_mean(ops.mean(real, axis=0)), (-1,))
+        fake = ops.reshape(replica_mean(ops.mean(fake, axis=0)), (-1,))
         return {"feature_matching": ops.mean(ops.square(real - fake))}
 
     def get_config(self):

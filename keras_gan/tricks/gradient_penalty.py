@@ -5,7 +5,7 @@ import numbers
 import keras
 from keras import ops
 
-from keras_gan.backend import input_gradients
+from keras_gan.backend import draw_for_replica, input_gradients
 from keras_gan.tricks.base import Trick
 
 
@@ -155,9 +155,14 @@ class GradientPenalty(Trick):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def interpolation_weights(self, model, step):
-        """One weight `t ~ U[0, 1]` per sample of the real batch (override to fix them)."""
+        """One weight `t ~ U[0, 1]` per sample of the real batch (override to fix them).
+
+        Data-parallel replicas keep their own rows of the global batch's draw
+        (`keras_gan.backend.draw_for_replica`), so they interpolate as one device would.
+        """
         group = model.trick_chain.samples_per_input
-        t = keras.random.uniform((ops.shape(step.real)[0] // group,), seed=self.seed_generator)
+        t = draw_for_replica(lambda n: keras.random.uniform((n,), seed=self.seed_generator),
+                             ops.shape(step.real)[0] // group)
         return t if group == 1 else ops.repeat(t, group, axis=0)  # one weight per pack
 
     def discriminator_terms(self, model, step):

@@ -5,6 +5,7 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gan.backend import draw_for_replica
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
 from keras_gan.utils.requirements import Requirement, cannot_use, network_io
@@ -185,7 +186,9 @@ class InstanceNoise(Trick):
     def transform_discriminator_input(self, model, x, step, role):
         if not step.training:
             return x
-        noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
+        shape = tuple(ops.shape(x))
+        # Data-parallel replicas keep their own rows of the global batch's noise.
+        noise = draw_for_replica(lambda n: keras.random.normal((n,) + shape[1:], seed=self.seed_generator), shape[0])
         return x + ops.cast(self.sigma() * noise, x.dtype)
 
     def discriminator_logs(self, model, step):

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gan.backend import replica_mean
 from keras_gan.tricks.base import Trick
 from keras_gan.utils.arguments import check_bool, check_number
 
@@ -97,8 +98,9 @@ class LeCam(Trick):
     def discriminator_terms(self, model, step):
         real = ops.cast(step.real_logits, "float32")
         fake = ops.cast(step.fake_logits, "float32")
-        real_mean = ops.stop_gradient(ops.mean(real))
-        fake_mean = ops.stop_gradient(ops.mean(fake))
+        # The global batch's means (each replica holds a share of it).
+        real_mean = ops.stop_gradient(replica_mean(ops.mean(real)))
+        fake_mean = ops.stop_gradient(replica_mean(ops.mean(fake)))
         biased_real, biased_fake, updates, alpha_real, alpha_fake = self._averages(real_mean, fake_mean)
         if step.training:
             self.biased_real.assign(biased_real)

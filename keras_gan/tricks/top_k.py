@@ -5,6 +5,7 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gan.backend import replica_gather
 from keras_gan.tricks.base import Trick
 from keras_gan.utils.requirements import Requirement, cannot_use
 
@@ -110,14 +111,17 @@ class TopK(Trick):
 
     def generator_logits(self, model, logits, step):
         flat = ops.reshape(ops.cast(logits, "float32"), (ops.shape(logits)[0], -1))
-        score = ops.mean(flat, axis=-1)  # one score per sample (or pack)
-        n = ops.shape(score)[0]
+        score = ops.stop_gradient(ops.mean(flat, axis=-1))  # one score per sample (or pack)
+        # The k best of the global batch: data-parallel replicas rank every replica's scores alike.
+        scores = replica_gather(score)
+        n = ops.shape(scores)[0]
         k = ops.maximum(ops.cast(ops.ceil(self._fraction() * ops.cast(n, "float32")), "int32"), 1)
-        ranked = ops.sort(ops.stop_gradient(score))  # ascending
+        ranked = ops.sort(scores)  # ascending
         threshold = ops.take(ranked, ops.cast(n, "int32") - k)
-        chosen = ops.cast(ops.greater_equal(ops.stop_gradient(score), threshold), "float32")
+        chosen = ops.cast(ops.greater_equal(score, threshold), "float32")
+        chosen_in_batch = ops.sum(ops.cast(ops.greater_equal(scores, threshold), "float32"))
         # The value stays the batch's; the gradient becomes the mean over the chosen samples.
-        scale = chosen * ops.cast(n, "float32") / ops.sum(chosen)
+        scale = chosen * ops.cast(n, "float32") / chosen_in_batch
         scale = ops.reshape(scale, (-1,) + (1,) * (len(logits.shape) - 1))
         frozen = ops.stop_gradient(logits)
         return frozen + ops.cast(scale, logits.dtype) * (logits - frozen)

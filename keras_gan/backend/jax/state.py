@@ -100,7 +100,11 @@ def jax_state_sync(model):
 
 
 def get_state_sharding_spec(model):
+    """The layouts the jitted step returns the state with (read when a `keras.distribution` is set)."""
+    from keras_gan.backend.jax.distribution import check_variable_layouts
+
     trainable, non_trainable, optimizer, metrics = state_variables(model)
+    check_variable_layouts(model, (trainable, non_trainable, optimizer, metrics))
     return tuple([v.value.sharding for v in group] for group in (trainable, non_trainable, optimizer, metrics))
 
 

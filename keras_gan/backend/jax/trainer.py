@@ -149,6 +149,19 @@ def input_gradients(fn, x):
     return grads
 
 
+def replica_index_and_count():
+    """`(0, 1)`: under `keras.distribution` the step is one program over the global batch."""
+    return 0, 1
+
+
+def replica_mean(x):
+    return x
+
+
+def replica_gather(x):
+    return x
+
+
 def stateless_latent(shape, seed, distribution):
     seed = ops.convert_to_tensor(seed, "int32")
     key = jax.random.fold_in(jax.random.fold_in(jax.random.PRNGKey(0), seed[0]), seed[1])

@@ -1,0 +1,78 @@
+"""PyTorch: 2 `torch.distributed` processes (gloo, 127.0.0.1), each fed half of every batch, equal one process.
+
+`torch_distribution_cases.py` runs in each process (the backend is fixed at
+import); process 0 first trains the reference in a plain process. Every
+variable, the optimizers' iteration counts and the History must agree.
+"""
+
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SCRIPT = os.path.join(HERE, "torch_distribution_cases.py")
+CASES = ("k1", "k2", "gradient_penalty", "own_random_draws", "batch_statistics")
+TOLERANCE = 1e-5
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
+                                reason="torch is not installed: pip install -e '.[torch]'")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("torch_distributed")
+    env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
+    address = f"127.0.0.1:{_free_port()}"
+    processes = []
+    deadline = time.monotonic() + 300
+    try:
+        for rank in range(2):
+            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank)], env=env,
+                                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                              start_new_session=True))
+        for rank, process in enumerate(processes):
+            _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            assert process.returncode == 0, f"process {rank}:\n{stderr[-4000:]}"
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+    return out
+
+
+def _load(folder, name):
+    with open(folder / f"{name}.json") as f:
+        return dict(np.load(folder / f"{name}.npz")), json.load(f)
+
+
+@pytest.mark.parametrize("rank", [0, 1])
+@pytest.mark.parametrize("case", CASES)
+def test_two_processes_train_one_model_equal_to_one_process(runs, case, rank):
+    state, record = _load(runs / f"worker_{rank}", case)
+    ref_state, ref_record = _load(runs / "one", case)
+    assert record["iterations"] == ref_record["iterations"]
+    assert sorted(state) == sorted(ref_state)
+    for key, value in ref_state.items():
+        np.testing.assert_allclose(state[key], value, atol=TOLERANCE, rtol=TOLERANCE, err_msg=f"{case}: {key}")
+    # The logs are averaged over the processes: each logs the global batch's values, as one process does.
+    assert sorted(record["history"]) == sorted(ref_record["history"])
+    for key, values in ref_record["history"].items():
+        np.testing.assert_allclose(record["history"][key], values, atol=TOLERANCE, rtol=TOLERANCE,
+                                   err_msg=f"{case}: history {key}")

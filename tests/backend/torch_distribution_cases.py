@@ -1,0 +1,104 @@
+"""The runs of `tests/backend/test_torch_distribution.py`: 2 `torch.distributed` processes (gloo) against one.
+
+    python torch_distribution_cases.py OUT ADDRESS COUNT RANK [CASE ...]   # under KERAS_BACKEND=torch
+
+Each process joins `torch.distributed.init_process_group("gloo")` at
+`tcp://ADDRESS`, builds each case of `CASES`, and `fit`s it on its 1/COUNT
+share of every global batch (rows `[rank * b, (rank + 1) * b)` of each,
+`b` = global batch / COUNT); it writes its result to `worker_RANK/`. Before
+joining, rank 0 trains every case in a plain process on the global batches
+(`one/`), the reference.
+
+The cases are those of `equivalence_cases.py` (fixed weights, injected latent
+vectors, fixed interpolation weights), one with the model's own random draws
+that starts each process from different weights (seeded by its rank: `fit`
+gives every process the first one's), and one whose tricks read statistics
+of the batch (feature means, the top-k of the batch, the last losses).
+"""
+
+import datetime
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+
+GLOBAL_BATCH = 8
+
+
+def _cases(rank):
+    import keras
+
+    import keras_gan
+    from tests.backend import equivalence_cases as ec
+
+    def own_draws():
+        keras.utils.set_random_seed(rank)  # each process starts elsewhere; fit syncs them to process 0
+        G, D = ec.mlp_generator(), ec.mlp_discriminator()
+        if rank == 0:
+            ec.set_weights(G, D)
+        gan = keras_gan.models.GAN(G, D, latent_dim=ec.LATENT, seed=rank,
+                                   tricks=[keras_gan.tricks.GradientPenalty(1.0, seed=3)])
+        gan.compile(d_optimizer=ec.adam(), g_optimizer=ec.adam(use_ema=True, ema_momentum=0.9))
+        return gan, (ec.data(),), {"batch_size": GLOBAL_BATCH, "epochs": 2}
+
+    t = keras_gan.tricks
+    return {
+        "k1": lambda: ec.gan_case(),
+        "k2": lambda: ec.gan_case({"discriminator_steps": 2}),
+        "gradient_penalty": lambda: ec.gan_case(tricks=[ec.FixedPenalty(10.0)], compile_kwargs={"loss": "wasserstein"}),
+        "own_random_draws": own_draws,
+        "batch_statistics": lambda: ec.gan_case(tricks=[t.FeatureMatching(0.5), t.TopK(0.5, 0.5, decay_steps=2),
+                                                        t.TrainLosingPlayer(0.3, 0.3)]),
+    }
+
+
+def _result(gan, history):
+    from keras import ops
+
+    from tests.backend import equivalence_cases as ec
+
+    iterations = [int(ops.convert_to_numpy(gan.d_optimizer.iterations)),
+                  int(ops.convert_to_numpy(gan.g_optimizer.iterations))]
+    return ec.state_of(gan), iterations, {k: [float(v) for v in vs] for k, vs in history.items()}
+
+
+def _save(folder, name, result):
+    import numpy as np
+
+    os.makedirs(folder, exist_ok=True)
+    state, iterations, history = result
+    np.savez(os.path.join(folder, f"{name}.npz"), **state)
+    with open(os.path.join(folder, f"{name}.json"), "w") as f:
+        json.dump({"iterations": iterations, "history": history}, f)
+
+
+def main(out, address, count, rank, names):
+    import keras
+    import torch.distributed as dist
+
+    names = names or list(_cases(rank))
+    if rank == 0:  # the reference: one process, the global batches
+        for name in names:
+            keras.utils.set_random_seed(0)
+            gan, args, kwargs = _cases(0)[name]()
+            _save(os.path.join(out, "one"), name, _result(gan, gan.fit(*args, shuffle=False, verbose=0,
+                                                                        **kwargs).history))
+    dist.init_process_group("gloo", init_method=f"tcp://{address}", rank=rank, world_size=count,
+                            timeout=datetime.timedelta(seconds=240))
+    try:
+        local = GLOBAL_BATCH // count
+        for name in names:
+            keras.utils.set_random_seed(0)
+            gan, (x,), kwargs = _cases(rank)[name]()
+            share = x.reshape((-1, count, local) + x.shape[1:])[:, rank].reshape((-1,) + x.shape[1:])
+            history = gan.fit(share, shuffle=False, verbose=0, **dict(kwargs, batch_size=local)).history
+            _save(os.path.join(out, f"worker_{rank}"), name, _result(gan, history))
+    finally:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    os.environ["KERAS_BACKEND"] = "torch"
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
