@@ -157,8 +157,12 @@ def _generator(image_shape, latent_dim, width, refine):
     return keras.Sequential(model, name="dcgan_generator")
 
 
-def _extras_builder(extras):
-    """`cli._build_model` with the search's extras: spectral norm, R1, a linear learning-rate decay."""
+def _extras_builder(extras, make_tricks=None):
+    """`cli._build_model` with the search's extras: spectral norm, R1, a linear learning-rate decay.
+
+    `make_tricks(args)`, when given, returns more tricks for the model (after the extras' own):
+    `benchmarks/limited_data.py` adds the data-efficient tricks this way.
+    """
     import keras
 
     from keras_gan import cli, models, networks, tricks
@@ -172,6 +176,8 @@ def _extras_builder(extras):
         if extras.get("top_k"):
             steps_per_epoch = args.steps_per_epoch or 5000 // args.batch_size
             chosen.append(tricks.TopK(extras["top_k"], decay=0.95, decay_steps=steps_per_epoch))
+        if make_tricks is not None:
+            chosen += list(make_tricks(args))
         generator = _generator(image_shape, args.latent_dim, int(extras.get("g_width", args.width)),
                                extras.get("g_refine", False))
         gan = models.DCGAN(image_shape=image_shape, latent_dim=args.latent_dim, width=args.width,
