@@ -22,13 +22,17 @@ EVERY_TRICK = {
     "InstanceNoise": lambda: T.InstanceNoise(0.2, anneal_steps=10, seed=1),
     "TrainLosingPlayer": lambda: T.TrainLosingPlayer(0.1, 0.2),
     "TopK": lambda: T.TopK(0.25, decay=0.5, decay_steps=2),
+    "DiffAugment": lambda: T.DiffAugment("translation,cutout", seed=2),
+    "ADA": lambda: T.ADA(target=0.5, interval=2, kimg=10, p_init=0.1, seed=1),
+    "LeCam": lambda: T.LeCam(0.2, decay=0.9),
+    "ConsistencyRegularization": lambda: T.ConsistencyRegularization(5.0, balanced=True, seed=3),
 }
-UNWEIGHTED = {"WeightClipping", "Packing", "InstanceNoise", "TrainLosingPlayer", "TopK"}
+UNWEIGHTED = {"WeightClipping", "Packing", "InstanceNoise", "TrainLosingPlayer", "TopK", "DiffAugment", "ADA"}
 
 
 def test_every_public_trick_is_listed():
     assert set(EVERY_TRICK) == set(T.__all__) - {"Trick", "TrickChain", "orthogonal_penalty", "gradient_penalty",
-                                                   "r1_penalty", "interpolate"}
+                                                   "r1_penalty", "interpolate", "diff_augment"}
 
 
 @pytest.mark.parametrize("name", sorted(EVERY_TRICK))
