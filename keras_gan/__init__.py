@@ -9,7 +9,8 @@ SemiSupervisedGAN), `losses` (adversarial objectives, mutual information),
 Score, the shipped digit classifier), `tuning` (Keras Tuner's
 `GANHyperModel`), `networks` (reference generators and discriminators),
 `datasets` (embedded digits, TFDS, toy mixtures), `sampling` (discriminator
-rejection sampling), `presets` (trained models shipped in the package), `schedules` (the players' update orders), `games` (the xy game),
+rejection sampling), `presets` (trained models shipped in the package),
+`schedules` (the players' update orders), `games` (the xy game),
 `plotting`, `utils` and `errors`.
 
 `import keras_gan` imports the subpackages whose classes Keras must find when

@@ -126,7 +126,8 @@ MISTAKES = [
      lambda tmp: keras_gan.models.GAN(keras.Sequential([keras.Input((LATENT_DIM,)), keras.layers.Dense(2)]),
                                       keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), LATENT_DIM,
                                       tricks=[keras_gan.tricks.DiffAugment()]).compile(),
-     ValueError, r"GAN cannot use DiffAugment: it augments channels-last images.*shape \(2,\). Use InstanceNoise .* instead"),
+     ValueError,
+     r"GAN cannot use DiffAugment: it augments channels-last images.*shape \(2,\). Use InstanceNoise .* instead"),
     # 1. rules that live only in docstrings --------------------------------------------------
     (1, "WGANGP critic with batch normalization",
      lambda tmp: keras_gan.models.WGANGP(tiny_generator(), critic(keras.layers.BatchNormalization()),

@@ -150,7 +150,8 @@ for name, cls in json.loads(sys.argv[1]).items():
     model = getattr(keras_gan.models, cls).from_preset(name)
     z = np.random.default_rng(0).normal(size=(4, model.generator.inputs[0].shape[-1])).astype("float32")
     inputs = [z] + [np.eye(10, dtype="float32")[:4]] * (len(model.generator.inputs) - 1)
-    out[name] = keras.ops.convert_to_numpy(model.generator.predict(inputs if len(inputs) > 1 else z, verbose=0)).tolist()
+    batch = inputs if len(inputs) > 1 else z
+    out[name] = keras.ops.convert_to_numpy(model.generator.predict(batch, verbose=0)).tolist()
 json.dump(out, open(sys.argv[2], "w"))
 """
 
