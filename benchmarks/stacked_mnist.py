@@ -30,22 +30,14 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from backends import matmul_rate  # noqa: E402  (benchmarks/backends.py)
+
 import keras_gan  # noqa: E402
 
 PAPER = {"dcgan": (99, 3.40), "pac2": (1000, 0.06), "pac4": (None, None)}
 PACKS = {"dcgan": 1, "pac2": 2, "pac4": 4}
-
-
-def matmul_gflops(n=1024, repeats=10):
-    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
-    a @ a
-    start = time.perf_counter()
-    for _ in range(repeats):
-        a @ a
-    return 2 * n**3 * repeats / (time.perf_counter() - start) / 1e9
 
 
 def train(config, seed, steps, batch_size=64, width=32, latent_dim=64, d_width=None):
@@ -82,7 +74,7 @@ def main(argv=None):
     parser.add_argument("--json", default=None, help="append one JSON line per run to this file")
     parser.add_argument("--grid", default=None, help="save a 10x10 sample grid per run into this folder")
     args = parser.parse_args(argv)
-    print(f"float32 matmul: {matmul_gflops():.0f} GFLOP/s", flush=True)
+    print(f"float32 matmul: {matmul_rate() / 1e9:.0f} GFLOP/s", flush=True)
     for config in args.configs:
         for seed in args.seeds:
             gan, seconds = train(config, seed, args.steps, d_width=args.d_width)

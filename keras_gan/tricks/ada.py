@@ -80,6 +80,7 @@ class ADA(Trick):
     single_discriminator_reason = "it adapts p from one discriminator's outputs on the real batch"
     single_discriminator_alternative = "DiffAugment (a fixed augmentation, for every discriminator)"
     requirements = (IMAGES_ONLY,)
+    augments_images = True  # IMAGES_ONLY applies
 
     def __init__(self, target=0.6, interval=4, kimg=500, p_init=0.0, policy="flip,translation,color", seed=None,
                  name="ada", **kwargs):

@@ -243,7 +243,7 @@ def diff_augment(x, policy="color,translation,cutout", seed=None):
 
 def _takes_images(trick, model, context):
     """An image augmentation on a model whose discriminator does not take channels-last images."""
-    if not getattr(trick, "augments_images", True):
+    if not trick.augments_images:
         return None
     for network in model.player_networks("discriminator"):
         inputs, _ = network_io(network)
@@ -322,6 +322,8 @@ class DiffAugment(Trick):
 
     weighted = False
     requirements = (IMAGES_ONLY,)
+    #: Declared by each owner of IMAGES_ONLY: whether this instance augments images (the rule then applies).
+    augments_images = True
 
     def __init__(self, policy="color,translation,cutout", seed=None, name="diff_augment", **kwargs):
         super().__init__(name=name, **kwargs)
