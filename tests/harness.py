@@ -12,6 +12,9 @@
 - `assert_trains_and_resumes(make)`: both, with their assertions: what a
   model's own test file calls on its configurations.
 - `run_trick_test(trick)` / `run_pair(model, trick)`: the matrix's entries.
+- `run_data_parallel_test(trick)`: the GAN with the trick, k = K, on one
+  device and data parallel over 2 (TensorFlow's `MirroredStrategy`, JAX's
+  `keras.distribution.DataParallel`) ends with the same state and logs.
 
 `MODELS` and `TRICKS` name every public model and trick (a test checks that
 against `keras_gan.models.__all__` / `keras_gan.tricks.__all__`, so a new one
@@ -519,14 +522,106 @@ def check_mistakes(mistake, records, backend):
     assert len(set(messages.values())) == 1, f"{mistake} on {backend}: the sources' messages differ: {messages}"
 
 
+# ------------------------------------------------------------------ data parallel: 2 devices equal one
+
+#: Backends whose data-parallel engine runs inside one process over 2 devices (PyTorch's is
+#: `torch.distributed`, several processes: `tests/backend/test_torch_distribution.py`).
+DATA_PARALLEL_BACKENDS = ("tensorflow", "jax")
+
+
+def _two_device_cpus():
+    """TensorFlow: 2 logical CPU devices (before TensorFlow starts); JAX gets them from `XLA_FLAGS`."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        try:
+            tf.config.set_logical_device_configuration(
+                tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2)
+        except RuntimeError:  # already started (a test process configures them in its conftest)
+            pass
+
+
+def data_parallel_scope():
+    """A scope that builds and fits a model data-parallel over 2 devices of this process (None: fewer than 2).
+
+    TensorFlow: `MirroredStrategy` over 2 logical CPUs, reducing through one device. JAX:
+    `keras.distribution.DataParallel` over 2 host devices (`XLA_FLAGS=--xla_force_host_platform_device_count=2`).
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        cpus = [c.name for c in tf.config.list_logical_devices("CPU")[:2]]
+        if len(cpus) < 2:
+            return None
+        return tf.distribute.MirroredStrategy(cpus, cross_device_ops=tf.distribute.ReductionToOneDevice()).scope()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        if len(jax.devices()) < 2:
+            return None
+        return keras.distribution.DataParallel(devices=jax.devices()[:2]).scope()
+    return None
+
+
+def run_data_parallel_test(trick_name):
+    """The GAN with `trick_name` under `DiscriminatorSteps(K)`, its own random draws, on one device and data
+    parallel over 2: a record of both runs' optimizer iterations and logs, and every variable's difference.
+    """
+    try:
+        def make():
+            model, data, extra = build("GAN", trick_name)
+            model.set_discriminator_steps(K)
+            return model, data, extra
+
+        single, data, extra = make()
+        scope = data_parallel_scope()
+        if scope is None:
+            return {"status": "skipped", "message": f"fewer than 2 devices on {keras.backend.backend()}"}
+        with scope:
+            parallel, _, _ = make()
+            parallel.set_weights(single.get_weights())
+            history = fit(parallel, data, extra, epochs=EPOCHS).history
+        reference = fit(single, data, extra, epochs=EPOCHS).history
+        differences = {}
+        for (path, a), (_, b) in zip(state(single), state(parallel)):
+            if not np.allclose(b, a, rtol=TOLERANCE, atol=TOLERANCE):
+                differences[path] = float(np.max(np.abs(b - a)))
+        logs = {key: [[float(v) for v in reference[key]], [float(v) for v in history.get(key, [])]]
+                for key in reference}
+        return {"status": "trained", "iterations": [iterations(single), iterations(parallel)],
+                "keys": [sorted(reference), sorted(history)], "logs": logs, "differences": differences,
+                "variables": len(state(single))}
+    except Exception as error:  # noqa: BLE001 - reported by the test
+        return {"status": "error", "message": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc()[-3000:]}
+
+
+def check_data_parallel(trick_name, record, backend):
+    """2 devices end where one device ends: every variable and logged value within `TOLERANCE`, the same
+    optimizer iterations, as the trick's schedule says."""
+    where = f"GAN with {trick_name} on 2 devices ({backend})"
+    assert record["status"] == "trained", f"{where} failed:\n{record.get('traceback', record.get('message'))}"
+    single, parallel = record["iterations"]
+    steps = EPOCHS * N // BATCH
+    expected = TRICKS[trick_name][1]
+    assert single == parallel == list(expected(steps) if expected else (steps, steps // K)), (where, single, parallel)
+    assert record["keys"][0] == record["keys"][1], f"{where}: logged keys {record['keys']}"
+    for key, (a, b) in record["logs"].items():
+        np.testing.assert_allclose(b, a, rtol=TOLERANCE, atol=TOLERANCE, err_msg=f"{where}: log {key}")
+    assert not record["differences"], f"{where}: variables away from one device's: {record['differences']}"
+
+
 def main(out_dir, names=()):
     """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records."""
+    _two_device_cpus()
     _fast_jax_compilation(out_dir)
     pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
     records = {f"{m}:{t}": run_pair(m, t) for m, t in pairs}
     if not names:
         records.update({f"source:{m}:{s}": run_source(m, s) for m in SOURCE_MODELS for s in SOURCES})
         records.update({f"mistake:{k}:{s}": run_mistake(k, s) for k in MISTAKES for s in SOURCES})
+        if keras.backend.backend() in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
+            records.update({f"data_parallel:{t}": run_data_parallel_test(t) for t in TRICKS})
     path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
     with open(path + ".part", "w") as f:
         json.dump(records, f)

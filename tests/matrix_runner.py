@@ -29,6 +29,8 @@ def main(out_dir, backends):
             continue
         env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
                    PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
+        if backend == "jax":  # 2 host devices for the data-parallel records (TensorFlow makes 2 logical CPUs)
+            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=2").strip()
         result = subprocess.run([sys.executable, "-m", "tests.harness", out_dir], env=env, cwd=ROOT,
                                 capture_output=True, text=True, timeout=1800)
         if result.returncode != 0:

@@ -1,5 +1,6 @@
 """Every public model x every trick x every backend: it trains as its schedule says and resumes exactly, or
 compile refuses it, naming the model, the trick, the reason and what to use instead (`tests/harness.py`).
+Every trick, data parallel over 2 devices on TensorFlow and JAX, ends where one device ends.
 And every input source Keras's `fit` takes, on every backend: the labelled and unlabelled models train from
 each, and each mistake gets the same message from each.
 
@@ -33,6 +34,18 @@ def test_the_matrix_names_every_public_model_and_trick():
 
 def test_every_expected_refusal_is_a_pair_of_the_matrix():
     assert harness.EXPECTED_REFUSALS <= set(PAIRS)
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("backend", harness.DATA_PARALLEL_BACKENDS)
+@pytest.mark.parametrize("trick_name", list(harness.TRICKS))
+def test_every_trick_data_parallel_over_two_devices_matches_one_device(trick_name, backend, matrix_records):
+    """k = 2, the trick's own random draws: every variable (networks, optimizers, schedule counters, the
+    tricks' state, the latent stream) and every logged value agree with one device. On TensorFlow the
+    replicas draw their rows of the global batch's random values and average the statistics the tricks
+    read; on JAX the step is one program over the global batch."""
+    records = matrix_records(backend)
+    harness.check_data_parallel(trick_name, records[f"data_parallel:{trick_name}"], backend)
 
 
 @pytest.mark.matrix

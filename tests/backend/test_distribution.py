@@ -58,17 +58,6 @@ def test_replicas_draw_different_latent_vectors(tiny_data):
 
 # ----------------------------------------------- every trick, k > 1, the schedules: replicas equal one device
 
-#: Tricks whose own files still compute per replica (their authors' to change, see the reason).
-PER_REPLICA_TRICKS = {}
-
-
-def _trick_cases():
-    from tests import harness
-
-    return [pytest.param(name, marks=pytest.mark.xfail(reason=PER_REPLICA_TRICKS[name], strict=True))
-            if name in PER_REPLICA_TRICKS else name for name in harness.TRICKS]
-
-
 def _mirrored_pair(make):
     """`make()` built on one device and under a 2-replica MirroredStrategy, from the same weights.
 
@@ -97,26 +86,7 @@ def _assert_same_training(single, mirrored, data, batch_size, epochs=2):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5, err_msg=path)
 
 
-@pytest.mark.parametrize("trick", _trick_cases())
-def test_every_trick_on_two_replicas_matches_one_device(trick):
-    """The harness's GAN with each trick, k = 2, its own random draws: 2 replicas end at the one-device state.
-
-    Every variable (networks, optimizers, schedule counters, the tricks' state, the latent stream) and every
-    logged value agree: the replicas draw their rows of the global batch's random values, average the batch
-    statistics and losses the tricks read, and take the generator's k-step turn and the tricks' gates alike.
-    """
-    from tests import harness
-
-    def make():
-        model, data, _ = harness.build("GAN", trick)
-        model.set_discriminator_steps(2)
-        return model
-
-    single, mirrored = _mirrored_pair(make)
-    _assert_same_training(single, mirrored, (harness._images(),), batch_size=harness.BATCH)
-    expected = harness.TRICKS[trick][1]
-    steps = 2 * harness.N // harness.BATCH
-    assert harness.iterations(mirrored) == list(expected(steps) if expected else (steps, steps // 2))
+# Every trick on two replicas: tests/test_matrix.py (`harness.run_data_parallel_test`, in the background run).
 
 
 @pytest.mark.parametrize("schedule", ["alternating_3", "simultaneous_2", "generator_first_2"])
