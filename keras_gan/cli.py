@@ -1,8 +1,9 @@
 """The `keras-gan` command line: `keras-gan train`, `keras-gan sample` and `keras-gan tune`.
 
-`keras-gan train` with no arguments is the main job: a DCGAN trained on the
-5,000 embedded MNIST digits, with sample grids, a loss plot, and the trained
-model saved as `gan.keras` and `generator.keras` in the output folder.
+`keras-gan train` with no arguments is the main job: a self-conditioned DCGAN
+(conditioned on 50 k-means clusters of the data, `SelfConditionedGAN`) trained
+on the 5,000 embedded MNIST digits, with sample grids, a loss plot, and the
+trained model saved as `gan.keras` and `generator.keras` in the output folder.
 """
 
 import argparse
@@ -16,23 +17,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # The main job's defaults; see README.md for what they reach on a 2-core CPU.
 DEFAULTS = {
-    "model": "dcgan",
+    "model": "self_conditioned",
     "dataset": "digits",
-    "epochs": 40,
     "batch_size": 32,
-    "latent_dim": 64,
     "loss": "non_saturating",
     "d_lr": 2e-4,
     "g_lr": 2e-4,
     "beta_1": 0.5,
-    "width": 64,
-    "ema": 0.999,
     "dropout": 0.0,
     "label_smoothing": 0.0,
     "seed": 0,
     "sample_every": 5,
     "metric": "auto",
 }
+#: The defaults that differ by model (README.md, "The main job", has the measurement behind each).
+MODEL_DEFAULTS = {
+    "self_conditioned": {"epochs": 20, "width": 32, "latent_dim": 32, "ema": 0.995, "clusters": 50},
+    "dcgan": {"epochs": 40, "width": 64, "latent_dim": 64, "ema": 0.999},
+    "gan": {"epochs": 40, "width": 64, "latent_dim": 64, "ema": 0.999},
+}
+MODEL_CHOICES = list(MODEL_DEFAULTS)
+MODEL_NAMES = {"self_conditioned": "self-conditioned DCGAN", "dcgan": "DCGAN", "gan": "GAN"}
 METRIC_CHOICES = ["auto", "none", "digit_fd", "digit_score", "fid", "kid", "inception_score"]
 
 #: What `keras-gan train` writes in its output folder (`logs` only with --tensorboard): a folder holding any
@@ -118,6 +123,33 @@ def _version():
     return keras_gan.__version__
 
 
+def _by_model(key):
+    """`20 (self_conditioned), 40 (dcgan, gan)`: a per-model default in words, for --help."""
+    values = {}
+    for model, defaults in MODEL_DEFAULTS.items():
+        if key in defaults:
+            values.setdefault(defaults[key], []).append(model)
+    return ", ".join(f"{value} ({', '.join(models)})" for value, models in values.items())
+
+
+def _clusters(text):
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2 (received {text})")
+    return value
+
+
+def with_model_defaults(args):
+    """`args` with the per-model defaults (`MODEL_DEFAULTS`) filled in where an option was not given."""
+    if getattr(args, "clusters", None) is not None and "clusters" not in MODEL_DEFAULTS[args.model]:
+        raise CLIError(f"--clusters applies to --model self_conditioned only (received --model {args.model} "
+                       f"--clusters {args.clusters}); drop --clusters or use --model self_conditioned")
+    for key, value in MODEL_DEFAULTS[args.model].items():
+        if getattr(args, key, None) is None:
+            setattr(args, key, value)
+    return args
+
+
 def build_parser():
     """The argument parser of `keras-gan`; building it imports neither Keras nor TensorFlow."""
     parser = _Parser(prog="keras-gan", description="Train, sample and tune GANs with Keras.", allow_abbrev=False,
@@ -129,22 +161,26 @@ def build_parser():
         return commands.add_parser(name, help=help, description=description, allow_abbrev=False,
                                    formatter_class=_HelpFormatter)
 
-    train = command("train", "train a GAN (default: a DCGAN on the embedded digits)",
+    train = command("train", "train a GAN (default: a self-conditioned DCGAN on the embedded digits)",
                     "Train a GAN and write sample grids, losses.png, history.json, gan.keras and "
-                    "generator.keras to the output folder. With no options: the main job, a DCGAN on the "
-                    "5,000 embedded MNIST digits.")
-    train.add_argument("--model", choices=["dcgan", "gan"], default=DEFAULTS["model"],
-                       help="dcgan (convolutional) or gan (the cs231n MLPs)")
+                    "generator.keras to the output folder. With no options: the main job, a DCGAN conditioned "
+                    "on 50 k-means clusters of the 5,000 embedded MNIST digits (SelfConditionedGAN).")
+    train.add_argument("--model", choices=MODEL_CHOICES, default=DEFAULTS["model"],
+                       help="self_conditioned (a DCGAN pair conditioned on k-means clusters of the data), dcgan "
+                            "(convolutional, unconditional) or gan (the cs231n MLPs)")
+    train.add_argument("--clusters", metavar="N", type=_clusters, default=None,
+                       help="number of k-means clusters the self_conditioned model is conditioned on (default: "
+                            f"{MODEL_DEFAULTS['self_conditioned']['clusters']})")
     train.add_argument("--dataset", metavar="NAME", default=DEFAULTS["dataset"],
                        help="'digits' (embedded, offline) or a TFDS image dataset name")
-    train.add_argument("--epochs", metavar="N", type=_positive_int, default=DEFAULTS["epochs"],
-                       help="passes over the data")
+    train.add_argument("--epochs", metavar="N", type=_positive_int, default=None,
+                       help=f"passes over the data (default: {_by_model('epochs')})")
     train.add_argument("--steps-per-epoch", metavar="N", type=_positive_int, default=None,
                        help="limit the batches per epoch (quick runs); default: one pass over the data")
     train.add_argument("--batch-size", metavar="N", type=_positive_int, default=DEFAULTS["batch_size"],
                        help="real (and generated) samples per step")
-    train.add_argument("--latent-dim", metavar="N", type=_positive_int, default=DEFAULTS["latent_dim"],
-                       help="size of the generator's latent vector")
+    train.add_argument("--latent-dim", metavar="N", type=_positive_int, default=None,
+                       help=f"size of the generator's latent vector (default: {_by_model('latent_dim')})")
     train.add_argument("--loss", choices=LOSS_CHOICES, default=DEFAULTS["loss"], help="the adversarial objective")
     train.add_argument("--d-lr", metavar="X", type=_positive_float, default=DEFAULTS["d_lr"],
                        help="discriminator learning rate (Adam)")
@@ -152,14 +188,14 @@ def build_parser():
                        help="generator learning rate (Adam)")
     train.add_argument("--beta-1", metavar="X", type=_unit_float, default=DEFAULTS["beta_1"],
                        help="Adam beta_1 of both players")
-    train.add_argument("--width", metavar="N", type=_positive_int, default=DEFAULTS["width"],
-                       help="base filters of the DCGAN networks")
+    train.add_argument("--width", metavar="N", type=_positive_int, default=None,
+                       help=f"base filters of the DCGAN networks (default: {_by_model('width')})")
     train.add_argument("--dropout", metavar="X", type=_unit_float, default=DEFAULTS["dropout"],
                        help="dropout rate in the DCGAN discriminator")
     train.add_argument("--label-smoothing", metavar="X", type=_unit_float, default=DEFAULTS["label_smoothing"],
                        help="one-sided label smoothing (real targets 1 - s)")
-    train.add_argument("--ema", metavar="X", type=_unit_float, default=DEFAULTS["ema"],
-                       help="momentum of the generator's weight average (0 disables)")
+    train.add_argument("--ema", metavar="X", type=_unit_float, default=None,
+                       help=f"momentum of the generator's weight average, 0 disables (default: {_by_model('ema')})")
     train.add_argument("--seed", metavar="N", type=_seed, default=DEFAULTS["seed"],
                        help="seed of the weights, the data order and the latent vectors")
     train.add_argument("--sample-every", metavar="N", type=_positive_int, default=DEFAULTS["sample_every"],
@@ -231,7 +267,15 @@ def _build_model(args, image_shape):
 
     from keras_gan import models, networks
 
-    if args.model == "dcgan":
+    if args.model == "self_conditioned":
+        from keras_gan.networks import conditional
+
+        k = args.clusters
+        gan = models.SelfConditionedGAN(
+            conditional.conditional_dcgan_generator(image_shape, args.latent_dim, k, args.width),
+            conditional.conditional_dcgan_discriminator(image_shape, k, args.width, dropout=args.dropout),
+            latent_dim=args.latent_dim, num_clusters=k, seed=args.seed)
+    elif args.model == "dcgan":
         gan = models.DCGAN(image_shape=image_shape, latent_dim=args.latent_dim,
                            width=args.width, dropout=args.dropout, seed=args.seed)
     else:
@@ -273,6 +317,7 @@ def train(args):
 
     if args.resume:
         args = _resumed_args(args)
+    args = with_model_defaults(args)
     out = args.out or _new_folder(os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
     keras.utils.set_random_seed(args.seed)
     # Everything that can refuse the arguments runs before the first file is written.
@@ -291,7 +336,7 @@ def train(args):
         with atomic_path(os.path.join(out, "run.json")) as tmp, open(tmp, "w") as f:
             json.dump(settings, f, indent=1)
 
-    print(f"keras-gan: training a {args.model.upper()} on {args.dataset!r} "
+    print(f"keras-gan: training a {MODEL_NAMES[args.model]} on {args.dataset!r} "
           f"({image_shape[0]}x{image_shape[1]}x{image_shape[2]}) for {_count(args.epochs, 'epoch')}; "
           f"output in {out}", flush=True)
     # An end-of-epoch backup (weights, both optimizers, the latent stream): a killed run
@@ -557,9 +602,9 @@ def load_generator(path, safe_mode=True):
     if hasattr(model, "generate"):
         return model, model.latent_dim
     inputs = getattr(model, "inputs", None)
-    if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 2:
+    if not inputs or len(inputs) not in (1, 2) or any(len(i.shape) != 2 for i in inputs):
         raise CLIError(f"{path} holds a {type(model).__name__}, neither a keras-gan model nor a "
-                       "generator taking one latent vector per sample")
+                       "generator taking one latent vector (and, for a conditional one, one one-hot label) per sample")
     return model, int(inputs[0].shape[1])
 
 
@@ -598,8 +643,14 @@ def sample(args):
     if hasattr(model, "generate"):
         images = model.generate(args.n, seed=args.seed)
     else:
-        z = np.random.default_rng(args.seed).normal(size=(args.n, latent_dim)).astype("float32")
-        images = model.predict(z, verbose=0)
+        rng = np.random.default_rng(args.seed)
+        z = rng.normal(size=(args.n, latent_dim)).astype("float32")
+        if len(model.inputs) == 2:  # a bare conditional generator: the classes (or clusters) drawn uniformly
+            classes = int(model.inputs[1].shape[1])
+            labels = np.eye(classes, dtype="float32")[rng.integers(0, classes, args.n)]
+            images = model.predict([z, labels], verbose=0)
+        else:
+            images = model.predict(z, verbose=0)
     if np.ndim(images) not in (3, 4):
         raise CLIError(f"the model generates arrays of shape {np.shape(images)}, not images")
     save_image_grid(images, args.out, scale=2)

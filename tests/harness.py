@@ -101,6 +101,15 @@ def _conditional(tricks, seed, m=1):
     return model, (_images(), np.arange(N) % 3), {}
 
 
+def _self_conditioned(tricks, seed, m=1):
+    from keras_gan.networks import conditional as nets
+
+    model = keras_gan.models.SelfConditionedGAN(nets.conditional_mlp_generator(LATENT, 3, SHAPE, hidden=8),
+                                                nets.conditional_mlp_discriminator(_packed(SHAPE, m), 3, hidden=8),
+                                                LATENT, 3, tricks=tricks, seed=seed)
+    return model, (_images(),), {}
+
+
 def _infogan(tricks, seed, m=1):
     d = _two_headed(lambda body: [keras.layers.Dense(1)(body), keras.layers.Dense(3 + 1)(body)], _packed(SHAPE, m))
     model = keras_gan.models.InfoGAN(_generator(latent=2 + 3 + 1), d, noise_dim=2, categorical=(3,), continuous=1,
@@ -140,6 +149,7 @@ MODELS = {
     "GAN": _gan(keras_gan.models.GAN),
     "DCGAN": _dcgan,
     "ConditionalGAN": _conditional,
+    "SelfConditionedGAN": _self_conditioned,
     "InfoGAN": _infogan,
     "SemiSupervisedGAN": _semi_supervised,
     "LSGAN": _gan(keras_gan.models.LSGAN),
@@ -342,6 +352,8 @@ EXPECTED_REFUSALS = {
     # and its feature layer is not the one index -2 names.
     ("ConditionalGAN", "FeatureMatching"),
     ("ConditionalGAN", "Packing"),
+    ("SelfConditionedGAN", "FeatureMatching"),
+    ("SelfConditionedGAN", "Packing"),
     ("InfoGAN", "FeatureMatching"),
     ("InfoGAN", "Packing"),
     ("SemiSupervisedGAN", "FeatureMatching"),

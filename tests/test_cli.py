@@ -18,22 +18,43 @@ QUICK = ["--epochs", "2", "--steps-per-epoch", "2", "--width", "4", "--latent-di
          "--sample-every", "1", "--verbose", "0"]
 
 
-def test_train_then_sample(tmp_path, capsys):
+@pytest.mark.parametrize("model", ["self_conditioned", "dcgan"])
+def test_train_then_sample(tmp_path, capsys, model):
+    """The main job (a SelfConditionedGAN, the default) and the DCGAN: trained, saved, sampled from both files."""
     out = tmp_path / "run"
-    assert cli.main(["train", "--out", str(out)] + QUICK) == 0
+    argv = ["train", "--out", str(out)] + QUICK + ([] if model == "self_conditioned" else ["--model", model])
+    assert cli.main(argv) == 0
     for name in ("gan.keras", "generator.keras", "losses.png", "history.json",
                  "samples/epoch_0001.png", "samples/epoch_0002.png"):
         assert (out / name).is_file(), name
     loaded = keras.models.load_model(out / "gan.keras")
     generator = keras.models.load_model(out / "generator.keras")
     z = np.ones((2, 4), "float32")
-    np.testing.assert_allclose(loaded.generate(z), generator.predict(z, verbose=0), rtol=1e-6)
+    if model == "self_conditioned":
+        assert type(loaded).__name__ == "SelfConditionedGAN" and loaded.num_clusters == 50 and loaded.clustered
+        assert json.loads((out / "run.json").read_text())["clusters"] == 50
+        labels = np.eye(50, dtype="float32")[[3, 41]]
+        np.testing.assert_allclose(loaded.generate(z, labels=[3, 41]), generator.predict([z, labels], verbose=0),
+                                   rtol=1e-6)
+    else:
+        assert type(loaded).__name__ == "DCGAN"
+        np.testing.assert_allclose(loaded.generate(z), generator.predict(z, verbose=0), rtol=1e-6)
     assert cli.main(["sample", "--model", str(out / "gan.keras"), "--n", "9",
                      "--out", str(tmp_path / "grid.png")]) == 0
     with Image.open(tmp_path / "grid.png") as image:
         assert image.size == (2 * (3 * 28 + 4), 2 * (3 * 28 + 4))
-    assert cli.main(["sample", "--model", str(out / "generator.keras"), "--n", "4",
+    # The bare generator too (a conditional one gets uniformly drawn one-hot labels).
+    assert cli.main(["sample", "--model", str(out / "generator.keras"), "--n", "9",
                      "--out", str(tmp_path / "g.png")]) == 0
+    with Image.open(tmp_path / "g.png") as image:
+        assert image.size == (2 * (3 * 28 + 4), 2 * (3 * 28 + 4))
+
+
+def test_clusters_only_with_the_self_conditioned_model(capsys, tmp_path):
+    line = _one_line_error(capsys, ["train", "--model", "dcgan", "--clusters", "10", "--out", str(tmp_path / "r")])
+    assert "--clusters applies to --model self_conditioned only (received --model dcgan --clusters 10)" in line
+    assert not (tmp_path / "r").exists()
+    assert "must be at least 2 (received 1)" in _one_line_error(capsys, ["train", "--clusters", "1"])
 
 
 def _one_line_error(capsys, argv, code=2):
@@ -198,7 +219,9 @@ def test_every_option_has_help_and_the_help_shows_defaults(capsys):
     assert not undocumented, f"options without help text: {undocumented}"
     assert cli.main(["train", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    for shown in ("--epochs N passes over the data (default: 40)", "(default: non_saturating)",
+    for shown in ("--epochs N passes over the data (default: 20 (self_conditioned), 40 (dcgan, gan))",
+                  "--clusters N number of k-means clusters the self_conditioned model is conditioned on (default: 50)",
+                  "(default: non_saturating)",
                   "(default: 0.0002)", "(default: runs/<timestamp>)"):
         assert shown in text, shown
     assert "(default: None)" not in text and "(default: False)" not in text

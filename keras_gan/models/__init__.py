@@ -7,6 +7,7 @@ from keras_gan.models.dcgan import DCGAN
 from keras_gan.models.gan import GAN
 from keras_gan.models.infogan import InfoGAN
 from keras_gan.models.lsgan import LSGAN
+from keras_gan.models.self_conditioned import SelfConditionedGAN
 from keras_gan.models.semi_supervised import SemiSupervisedGAN
 from keras_gan.models.step import GANStep
 from keras_gan.models.wgan import WGAN, WGANGP
@@ -16,6 +17,7 @@ __all__ = [
     "GAN",
     "DCGAN",
     "ConditionalGAN",
+    "SelfConditionedGAN",
     "InfoGAN",
     "CycleGAN",
     "SemiSupervisedGAN",

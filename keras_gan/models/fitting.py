@@ -17,6 +17,17 @@ class FitMixin:
     def check_data(self, x, y=None):
         """Checks the data before training (default: none)."""
 
+    def before_fit(self, x, y, source, kwargs):
+        """Runs after the checks, before the first step of `fit` (default: nothing).
+
+        Args:
+            x: The data as the checks read it: arrays (NumPy) or a `tf.data.Dataset` of batches (a
+                stream's first batch for other sources).
+            y: `fit`'s `y` as NumPy, or None.
+            source: The source in words, for messages.
+            kwargs: `fit`'s keyword arguments (a model may add callbacks).
+        """
+
     def _check_before_run(self, method, x, y=None, kwargs=None):
         if not self.compiled or self.d_optimizer is None:
             raise ValueError(
@@ -31,6 +42,8 @@ class FitMixin:
         # Arguments, data structure, callbacks' output locations, the declared rules: before any write or step.
         validation.check_run(self, method, seen.x, seen.y, kwargs, seen=seen)
         self.check_data(seen.x, seen.y)
+        if method == "fit":
+            self.before_fit(seen.x, seen.y, seen.source, kwargs)
         return seen.fit_x
 
     def fit(self, x=None, y=None, stop_on_divergence=True, **kwargs):
