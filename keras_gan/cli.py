@@ -223,7 +223,7 @@ def build_parser():
     source = sample.add_mutually_exclusive_group(required=True)
     source.add_argument("--model", metavar="PATH", help="a .keras file saved by keras-gan")
     source.add_argument("--preset", metavar="NAME",
-                        help="a trained model shipped with keras-gan (dcgan_digits, conditional_gan_digits, "
+                        help="a trained model shipped with keras-gan (self_conditioned_digits, dcgan_digits, conditional_gan_digits, "
                              "infogan_digits) or a folder written by save_to_preset")
     sample.add_argument("--n", metavar="N", type=_positive_int, default=64, help="number of samples in the grid")
     sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")

@@ -14,7 +14,8 @@ from keras_gan import presets
 from keras_gan.presets.store import PRESET_DIR
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHIPPED = {"dcgan_digits": "DCGAN", "conditional_gan_digits": "ConditionalGAN", "infogan_digits": "InfoGAN"}
+SHIPPED = {"dcgan_digits": "DCGAN", "conditional_gan_digits": "ConditionalGAN", "infogan_digits": "InfoGAN",
+           "self_conditioned_digits": "SelfConditionedGAN"}
 
 
 def test_the_shipped_presets_are_listed_with_their_cards():
@@ -128,11 +129,13 @@ def test_each_preset_does_what_its_card_says(name):
         accuracy = keras_gan.metrics.conditional_accuracy(model.generate(labels=requested, seed=1), requested)
         assert accuracy >= 0.9, accuracy  # the issue's bar; chance is 0.10
         assert abs(accuracy - figures["conditional_accuracy"]) <= 0.02, (accuracy, figures)
-    elif name == "dcgan_digits":
+    elif name in ("dcgan_digits", "self_conditioned_digits"):
         measured = build_presets.dcgan_quality(model)
         assert abs(measured["confident_share"] - figures["confident_share"]) <= 0.02, (measured, figures)
         assert abs(measured["digit_fd"] - figures["digit_fd"]) <= 0.05 * figures["digit_fd"], (measured, figures)
         assert measured["smallest_class_share"] >= 0.03, measured  # every digit is drawn
+        if name == "self_conditioned_digits":  # the main job: issue 24's bar
+            assert measured["confident_share"] >= 0.85 and measured["smallest_class_share"] >= 0.05, measured
     else:
         spec = __import__("importlib.util").util.spec_from_file_location(
             "infogan_digits", os.path.join(ROOT, "examples", "infogan_digits.py"))
@@ -149,7 +152,7 @@ out = {}
 for name, cls in json.loads(sys.argv[1]).items():
     model = getattr(keras_gan.models, cls).from_preset(name)
     z = np.random.default_rng(0).normal(size=(4, model.generator.inputs[0].shape[-1])).astype("float32")
-    inputs = [z] + [np.eye(10, dtype="float32")[:4]] * (len(model.generator.inputs) - 1)
+    inputs = [z] + [np.eye(i.shape[-1], dtype="float32")[:4] for i in model.generator.inputs[1:]]
     batch = inputs if len(inputs) > 1 else z
     out[name] = keras.ops.convert_to_numpy(model.generator.predict(batch, verbose=0)).tolist()
 json.dump(out, open(sys.argv[2], "w"))
@@ -172,7 +175,7 @@ def test_the_presets_load_on_every_backend_to_the_same_samples(backend, tmp_path
     for name, cls in SHIPPED.items():
         model = getattr(keras_gan.models, cls).from_preset(name)
         z = np.random.default_rng(0).normal(size=(4, model.generator.inputs[0].shape[-1])).astype("float32")
-        inputs = [z] + [np.eye(10, dtype="float32")[:4]] * (len(model.generator.inputs) - 1)
+        inputs = [z] + [np.eye(i.shape[-1], dtype="float32")[:4] for i in model.generator.inputs[1:]]
         mine = keras.ops.convert_to_numpy(model.generator(inputs if len(inputs) > 1 else z, training=False))
         np.testing.assert_allclose(np.asarray(theirs[name]), mine, atol=1e-4, err_msg=f"{name} on {backend}")
 
