@@ -53,7 +53,7 @@ class SelfConditionedGAN(ConditionalGAN):
     """A conditional GAN whose labels are clusters of the unlabelled data it trains on.
 
     A continuous generator trained on data of disconnected modes (digit
-    classes) must put some of its mass between them: blended samples. Liu et
+    classes) puts some of its mass between them: blended samples. Liu et
     al. condition both players on the data's own clusters instead, so each
     condition covers a part of the data that a continuous map can reach. Before
     training, `fit` clusters up to `cluster_samples` of its training samples

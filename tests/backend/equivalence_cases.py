@@ -323,6 +323,11 @@ def smoke_models():
                                         cnets.conditional_mlp_discriminator((4,), 3, hidden=8),
                                         latent_dim=LATENT, num_classes=3),
         (data(), np.arange(STEPS_DATA) % 3), {})
+    cases["SelfConditionedGAN"] = lambda: (
+        keras_gan.models.SelfConditionedGAN(cnets.conditional_mlp_generator(LATENT, 3, (4,), hidden=8),
+                                            cnets.conditional_mlp_discriminator((4,), 3, hidden=8),
+                                            latent_dim=LATENT, num_clusters=3, seed=0),
+        (data(),), {})
     cases["InfoGAN"] = lambda: (infogan_case()[0], (data(),), {})
     cases["CycleGAN"] = lambda: (cyclegan_case()[0], (data(), -data()[::-1]), {})
 
