@@ -185,7 +185,8 @@ def run(config, data, epochs, seed, rate, json_out=None, grids=None):
     subset, held_out = digits(data)
     out = os.path.join(OUT, f"{config}-{data}-e{epochs}-s{seed}")
     shutil.rmtree(out, ignore_errors=True)  # this benchmark's own folder: a rerun replaces it
-    argv = ["train", "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
+    # The DCGAN (the main job when these ran; `--model dcgan` since issue 24).
+    argv = ["train", "--model", "dcgan", "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
     if data == "subset":
         argv += ["--steps-per-epoch", str(FULL_STEPS_PER_EPOCH)]
     for key, value in main_job_search.CONFIGS["baseline"].items():  # today's default: no overrides

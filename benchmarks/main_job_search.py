@@ -212,9 +212,9 @@ def step_cost(names, steps=60, rounds=3):
     for name in names:
         settings = dict(CONFIGS[name])
         extras = {k: settings.pop(k) for k in EXTRAS if k in settings}
-        argv = ["train"] + [a for k, v in settings.items() if k != "steps_per_epoch"
-                            for a in (f"--{k.replace('_', '-')}", str(v))]
-        args = cli.build_parser().parse_args(argv)
+        argv = ["train", "--model", "dcgan"] + [a for k, v in settings.items() if k != "steps_per_epoch"
+                                                for a in (f"--{k.replace('_', '-')}", str(v))]
+        args = cli.with_model_defaults(cli.build_parser().parse_args(argv))
         models[name] = (_extras_builder(extras)(args, (28, 28, 1)), args.batch_size)
         models[name][0].fit(images[:4 * args.batch_size], batch_size=args.batch_size, verbose=0)  # traced
     best = {name: float("inf") for name in names}
@@ -255,7 +255,8 @@ def run(name, epochs, seed, overrides):
     settings = dict(CONFIGS[name], **overrides)
     extras = {k: settings.pop(k) for k in EXTRAS if k in settings}
     out = os.path.join(OUT, f"{name}-e{epochs}-s{seed}")
-    argv = ["train", "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
+    # The search was of the unconditional DCGAN (the default then; `--model dcgan` since issue 24).
+    argv = ["train", "--model", "dcgan", "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
     for key, value in settings.items():
         argv += [f"--{key.replace('_', '-')}", str(value)]
     args = cli.build_parser().parse_args(argv)

@@ -76,3 +76,49 @@ def test_two_processes_train_one_model_equal_to_one_process(runs, case, rank):
     for key, values in ref_record["history"].items():
         np.testing.assert_allclose(record["history"][key], values, atol=TOLERANCE, rtol=TOLERANCE,
                                    err_msg=f"{case}: history {key}")
+
+
+def _launch(out, phase, env):
+    """Both processes of one phase; `[(returncode, stderr)]`, every process stopped by the deadline."""
+    address = f"127.0.0.1:{_free_port()}"
+    processes, results = [], []
+    deadline = time.monotonic() + 240
+    try:
+        for rank in range(2):
+            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank), "--resume",
+                                               phase], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE, text=True, start_new_session=True))
+        for process in processes:
+            _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            results.append((process.returncode, stderr))
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+    return results
+
+
+def test_two_killed_processes_resume_to_the_uninterrupted_weights_and_history(tmp_path):
+    """Killed (SIGKILL) mid-epoch 3 of 4, both processes restart: `BackupAndRestore` (a folder per process)
+    takes them from the end of epoch 2 to the one-process run's final state, and their History holds the
+    remaining epochs 3 and 4 as the uninterrupted run logged them (a run that ignored the backup would log
+    4 epochs; one that restored nothing would end elsewhere)."""
+    env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
+    killed = _launch(tmp_path, "killed", env)
+    assert [code for code, _ in killed] == [-signal.SIGKILL] * 2, [err[-2000:] for _, err in killed]
+    assert not (tmp_path / "killed_0").exists()  # it never finished
+    resumed = _launch(tmp_path, "resumed", env)
+    assert [code for code, _ in resumed] == [0, 0], [err[-3000:] for _, err in resumed]
+    ref_state, ref_record = _load(tmp_path / "one", "resume")
+    for rank in range(2):
+        state, record = _load(tmp_path / f"resumed_{rank}", "resume")
+        assert record["iterations"] == ref_record["iterations"] == [16, 8]
+        for key, value in ref_state.items():
+            np.testing.assert_allclose(state[key], value, atol=TOLERANCE, rtol=TOLERANCE, err_msg=f"rank {rank}: {key}")
+        assert sorted(record["history"]) == sorted(ref_record["history"])
+        for key, values in ref_record["history"].items():
+            assert len(record["history"][key]) == 2, (key, record["history"][key])  # epochs 3 and 4 only
+            np.testing.assert_allclose(record["history"][key], values[2:], atol=TOLERANCE, rtol=TOLERANCE,
+                                       err_msg=f"rank {rank}: history {key}")

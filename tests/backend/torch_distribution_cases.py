@@ -1,6 +1,7 @@
 """The runs of `tests/backend/test_torch_distribution.py`: 2 `torch.distributed` processes (gloo) against one.
 
     python torch_distribution_cases.py OUT ADDRESS COUNT RANK [CASE ...]   # under KERAS_BACKEND=torch
+    python torch_distribution_cases.py OUT ADDRESS COUNT RANK --resume PHASE   # PHASE: killed, resumed
 
 Each process joins `torch.distributed.init_process_group("gloo")` at
 `tcp://ADDRESS`, builds each case of `CASES`, and `fit`s it on its 1/COUNT
@@ -74,6 +75,74 @@ def _save(folder, name, result):
         json.dump({"iterations": iterations, "history": history}, f)
 
 
+#: The killed-and-resumed run: 4 epochs of 4 steps, k = 2, the model's own random draws (its latent stream,
+#: a penalty's interpolation weights), killed (SIGKILL) in the middle of epoch 3 (index 2), after its step 2.
+RESUME_EPOCHS, KILL_EPOCH, KILL_BATCH = 4, 2, 1
+
+
+def _resume_case(rank):
+    import keras
+
+    import keras_gan
+    from tests.backend import equivalence_cases as ec
+
+    keras.utils.set_random_seed(rank)
+    G, D = ec.mlp_generator(), ec.mlp_discriminator()
+    if rank == 0:
+        ec.set_weights(G, D)
+    gan = keras_gan.models.GAN(G, D, latent_dim=ec.LATENT, seed=rank, discriminator_steps=2,
+                               tricks=[keras_gan.tricks.GradientPenalty(1.0, seed=3)])
+    gan.compile(d_optimizer=ec.adam(), g_optimizer=ec.adam(use_ema=True, ema_momentum=0.9))
+    return gan, ec.data()
+
+
+def _kill_callback(epoch, batch):
+    """A callback that SIGKILLs its own process after step `batch` of epoch `epoch`: a machine lost mid-epoch."""
+    import signal
+
+    import keras
+
+    class Kill(keras.callbacks.Callback):
+        def on_epoch_begin(self, e, logs=None):
+            self.epoch = e
+
+        def on_train_batch_end(self, b, logs=None):
+            if self.epoch == epoch and b == batch:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    return Kill()
+
+
+def resume(out, address, count, rank, phase):
+    """`killed`: 2 processes fit with `keras.callbacks.BackupAndRestore` (one folder per process) and are
+    killed mid-epoch; `resumed`: the same command again, which continues from the last end-of-epoch backup.
+    Rank 0 first trains the uninterrupted reference in a plain process on the global batches (`one/`)."""
+    import keras
+    import torch.distributed as dist
+
+    if rank == 0 and phase == "killed":
+        keras.utils.set_random_seed(0)
+        gan, x = _resume_case(0)
+        history = gan.fit(x, batch_size=GLOBAL_BATCH, epochs=RESUME_EPOCHS, shuffle=False, verbose=0).history
+        _save(os.path.join(out, "one"), "resume", _result(gan, history))
+    dist.init_process_group("gloo", init_method=f"tcp://{address}", rank=rank, world_size=count,
+                            timeout=datetime.timedelta(seconds=240))
+    try:
+        local = GLOBAL_BATCH // count
+        keras.utils.set_random_seed(0)
+        gan, x = _resume_case(rank)
+        share = x.reshape((-1, count, local) + x.shape[1:])[:, rank].reshape((-1,) + x.shape[1:])
+        callbacks = [keras.callbacks.BackupAndRestore(os.path.join(out, f"backup_{rank}"), save_freq="epoch",
+                                                      double_checkpoint=True, delete_checkpoint=False)]
+        if phase == "killed":
+            callbacks.append(_kill_callback(KILL_EPOCH, KILL_BATCH))
+        history = gan.fit(share, batch_size=local, epochs=RESUME_EPOCHS, shuffle=False, verbose=0,
+                          callbacks=callbacks).history
+        _save(os.path.join(out, f"{phase}_{rank}"), "resume", _result(gan, history))
+    finally:
+        dist.destroy_process_group()
+
+
 def main(out, address, count, rank, names):
     import keras
     import torch.distributed as dist
@@ -101,4 +170,7 @@ def main(out, address, count, rank, names):
 
 if __name__ == "__main__":
     os.environ["KERAS_BACKEND"] = "torch"
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
+    if sys.argv[5:6] == ["--resume"]:
+        resume(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[6])
+    else:
+        main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
