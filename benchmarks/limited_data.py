@@ -173,7 +173,7 @@ def make_tricks(config, seed):
     return build
 
 
-def run(config, data, epochs, seed, rate, json_out=None, grids=None):
+def run(config, data, epochs, seed, rate, json_out=None, grids=None, model="dcgan"):
     import keras
     import numpy as np
     from digits_quality import score
@@ -183,18 +183,22 @@ def run(config, data, epochs, seed, rate, json_out=None, grids=None):
     from keras_gan.utils.images import save_image_grid
 
     subset, held_out = digits(data)
-    out = os.path.join(OUT, f"{config}-{data}-e{epochs}-s{seed}")
+    out = os.path.join(OUT, f"{config}-{data}-e{epochs}-s{seed}" + ("" if model == "dcgan" else f"-{model}"))
     shutil.rmtree(out, ignore_errors=True)  # this benchmark's own folder: a rerun replaces it
-    # The DCGAN (the main job when these ran; `--model dcgan` since issue 24).
-    argv = ["train", "--model", "dcgan", "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
+    # `--model dcgan`: the DCGAN (the main job when the first runs ran); `self_conditioned`: today's main job.
+    argv = ["train", "--model", model, "--epochs", str(epochs), "--seed", str(seed), "--out", out, "--verbose", "0"]
     if data == "subset":
         argv += ["--steps-per-epoch", str(FULL_STEPS_PER_EPOCH)]
-    for key, value in main_job_search.CONFIGS["baseline"].items():  # today's default: no overrides
-        argv += [f"--{key.replace('_', '-')}", str(value)]
+    if model == "dcgan":
+        for key, value in main_job_search.CONFIGS["baseline"].items():  # the default of the time: no overrides
+            argv += [f"--{key.replace('_', '-')}", str(value)]
     args = cli.build_parser().parse_args(argv)
     original_build, original_load = cli._build_model, datasets.load
     cli._original_build_model = original_build
-    cli._build_model = main_job_search._extras_builder({}, make_tricks(config, seed))
+    if model == "dcgan":
+        cli._build_model = main_job_search._extras_builder({}, make_tricks(config, seed))
+    else:
+        cli._build_model = lambda a, shape: original_build(a, shape, tricks=make_tricks(config, seed)(a))
     if subset is not None:
         datasets.load = _subset_loader(subset)
     try:
@@ -205,9 +209,12 @@ def run(config, data, epochs, seed, rate, json_out=None, grids=None):
         cli._build_model, datasets.load = original_build, original_load
     load = os.getloadavg()[0]
 
-    generator = keras.models.load_model(os.path.join(out, "generator.keras"))
-    z = np.random.default_rng(1).normal(size=(1000, generator.inputs[0].shape[1])).astype("float32")
-    samples = generator.predict(z, verbose=0, batch_size=250)
+    if model == "dcgan":
+        generator = keras.models.load_model(os.path.join(out, "generator.keras"))
+        z = np.random.default_rng(1).normal(size=(1000, generator.inputs[0].shape[1])).astype("float32")
+        samples = generator.predict(z, verbose=0, batch_size=250)
+    else:  # as the presets and benchmarks/main_job.py score it: clusters drawn from their frequencies
+        samples = keras.models.load_model(os.path.join(out, "gan.keras")).generate(1000, seed=1)
     classifier = metrics.load_digit_classifier()
     scores = score(classifier, samples)
     features = metrics.digit_feature_extractor(classifier)
@@ -225,7 +232,7 @@ def run(config, data, epochs, seed, rate, json_out=None, grids=None):
     steps = epochs * FULL_STEPS_PER_EPOCH
     passes = steps * 32 / (5000 if subset is None else len(subset[0]))
     record = {
-        "config": config, "tricks": [[name, kwargs] for name, kwargs in CONFIGS[config]], "data": data,
+        "model": model, "config": config, "tricks": [[name, kwargs] for name, kwargs in CONFIGS[config]], "data": data,
         "train_images": 5000 if subset is None else len(subset[0]), "epochs": epochs, "steps": steps,
         "passes": round(passes, 1), "seed": seed,
         "confident": scores["recognizable"], "min_class": scores["min_class_share"],
@@ -236,7 +243,7 @@ def run(config, data, epochs, seed, rate, json_out=None, grids=None):
         "d_real_train": d_train, "d_real_held_out": d_held_out,
         "seconds": round(seconds, 1), "load": round(load, 1), "matmul_gflops": round(rate, 1),
         "shares": scores["shares"],
-        "command": f"nice -n 19 python benchmarks/limited_data.py --configs {config} --data {data} "
+        "command": f"nice -n 19 python benchmarks/limited_data.py --model {model} --configs {config} --data {data} "
                    f"--epochs {epochs} --seeds {seed}",
     }
     print(json.dumps(record), flush=True)
@@ -287,13 +294,14 @@ def table(path):
     """The runs in `path` as a Markdown table."""
     with open(path) as f:
         records = json.load(f)
-    rows = ["| data | config | seed | epochs (steps) | confident | min class | classes >= 5 % | digit_fd | "
+    rows = ["| model | data | config | seed | epochs (steps) | confident | min class | classes >= 5 % | digit_fd | "
             "confident (search CNN) | D(train) / D(held-out) | ADA p | time | load | matmul GFLOP/s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in records:
         p = f"{r['ada_p']:.2f}" if r.get("ada_p") is not None else "-"
         d = f"{r['d_real_train']:.3f} / {r['d_real_held_out']:.3f}" if r.get("d_real_train") is not None else "-"
-        rows.append(f"| {r['data']} ({r['train_images']}) | {r['config']} | {r['seed']} | {r['epochs']} "
+        rows.append(f"| {r.get('model', 'dcgan')} | {r['data']} ({r['train_images']}) | {r['config']} | {r['seed']} | "
+                    f"{r['epochs']} "
                     f"({r['steps']}) | {100 * r['confident']:.1f} % | {100 * r['min_class']:.1f} % | "
                     f"{r['classes_5pct']} | {r['digit_fd']:.1f} | {100 * r['confident_search_cnn']:.1f} % | "
                     f"{d} | {p} | "
@@ -308,6 +316,8 @@ def main():
     parser.add_argument("--data", choices=["full", "subset"], default="full",
                         help="the 5,000 digits, or 1,000 of them with the same steps")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument("--model", choices=["dcgan", "self_conditioned"], default="dcgan",
+                        help="the DCGAN (the main job until issue 24) or today's main job, the SelfConditionedGAN")
     parser.add_argument("--epochs", type=int, default=20,
                         help=f"epochs of {FULL_STEPS_PER_EPOCH} steps (20: 20 passes over the 5,000 digits, "
                              "100 over the subset)")
@@ -334,7 +344,7 @@ def main():
     print(f"NumPy float32 matmul: {rate:.1f} GFLOP/s", flush=True)
     for seed in args.seeds:
         for config in args.configs:
-            run(config, args.data, args.epochs, seed, rate, args.json, args.grids)
+            run(config, args.data, args.epochs, seed, rate, args.json, args.grids, args.model)
 
 
 if __name__ == "__main__":

@@ -223,8 +223,8 @@ def build_parser():
     source = sample.add_mutually_exclusive_group(required=True)
     source.add_argument("--model", metavar="PATH", help="a .keras file saved by keras-gan")
     source.add_argument("--preset", metavar="NAME",
-                        help="a trained model shipped with keras-gan (self_conditioned_digits, dcgan_digits, conditional_gan_digits, "
-                             "infogan_digits) or a folder written by save_to_preset")
+                        help="a trained model shipped with keras-gan (self_conditioned_digits, dcgan_digits, "
+                             "conditional_gan_digits, infogan_digits) or a folder written by save_to_preset")
     sample.add_argument("--n", metavar="N", type=_positive_int, default=64, help="number of samples in the grid")
     sample.add_argument("--out", metavar="PNG", default="grid.png", help="PNG file to write")
     sample.add_argument("--seed", metavar="N", type=_seed, default=None,
@@ -262,7 +262,8 @@ def build_parser():
     return parser
 
 
-def _build_model(args, image_shape):
+def _build_model(args, image_shape, tricks=None):
+    """The compiled model of `args` (`tricks`: for the benchmarks that add some)."""
     import keras
 
     from keras_gan import models, networks
@@ -274,10 +275,10 @@ def _build_model(args, image_shape):
         gan = models.SelfConditionedGAN(
             conditional.conditional_dcgan_generator(image_shape, args.latent_dim, k, args.width),
             conditional.conditional_dcgan_discriminator(image_shape, k, args.width, dropout=args.dropout),
-            latent_dim=args.latent_dim, num_clusters=k, seed=args.seed)
+            latent_dim=args.latent_dim, num_clusters=k, seed=args.seed, tricks=tricks)
     elif args.model == "dcgan":
         gan = models.DCGAN(image_shape=image_shape, latent_dim=args.latent_dim,
-                           width=args.width, dropout=args.dropout, seed=args.seed)
+                           width=args.width, dropout=args.dropout, seed=args.seed, tricks=tricks)
     else:
         gan = models.GAN(
             generator=networks.mlp_generator(args.latent_dim, image_shape),
@@ -285,6 +286,7 @@ def _build_model(args, image_shape):
             latent_dim=args.latent_dim,
             latent_distribution="uniform",
             seed=args.seed,
+            tricks=tricks,
         )
     ema = {"use_ema": True, "ema_momentum": args.ema} if args.ema > 0 else {}
     gan.compile(

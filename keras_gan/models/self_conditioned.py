@@ -76,6 +76,11 @@ class SelfConditionedGAN(ConditionalGAN):
     every `recluster_every` epochs with the new clusters matched to the old
     ones.
 
+    With several processes (`torch.distributed`, JAX's multi-process
+    `keras.distribution`), each process would cluster its own share of the
+    data: call `gan.fit_clusters(x)` with the same samples in every process
+    before `fit` (a clustered model does not cluster again).
+
     Args:
         generator: A conditional generator, `[z, one-hot] -> samples`.
         discriminator: A conditional discriminator, `[x, one-hot] -> logit`.
@@ -263,8 +268,8 @@ class SelfConditionedGAN(ConditionalGAN):
             A NumPy array of samples.
         """
         if labels is None and n_or_z is not None:
-            n = len(n_or_z) if hasattr(n_or_z, "__len__") else int(n_or_z)
-            labels = self.draw_clusters(n, seed)
+            z = self._latent_from(n_or_z, seed)  # checks `n_or_z` and `seed` as `GAN.generate` does
+            return super().generate(z, labels=self.draw_clusters(len(z), seed), batch_size=batch_size)
         return super().generate(n_or_z, labels=labels, seed=seed, batch_size=batch_size)
 
     def grid_inputs(self, n, seed=0):

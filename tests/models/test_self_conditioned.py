@@ -172,6 +172,12 @@ def test_bad_arguments_are_refused_with_the_value():
         make(recluster_every=0)
     with pytest.raises(ValueError, match=r"`num_clusters` must be an int >= 2. Received: num_clusters=1"):
         make(k=1)
+    # generate's arguments get GAN.generate's messages (the clusters are drawn only after those checks).
+    gan = make()
+    with pytest.raises(TypeError, match=r"`n_or_z` must be a positive int .* received the float 2.5"):
+        gan.generate(2.5)
+    with pytest.raises(TypeError, match=r"`seed` must be an int or None; received the string 'x'"):
+        gan.generate(3, seed="x")
 
 
 def test_saved_and_loaded_with_its_clusters(tmp_path):
