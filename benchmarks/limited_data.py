@@ -135,11 +135,14 @@ def discriminator_outputs(run_dir, data):
 
     from keras_gan.datasets import load_digits
 
-    discriminator = keras.models.load_model(os.path.join(run_dir, "gan.keras")).discriminator
+    gan = keras.models.load_model(os.path.join(run_dir, "gan.keras"))
+    discriminator = gan.discriminator
     subset, held_out = digits(data)
     training = subset[0] if subset is not None else load_digits(seed=0)[0][:1000]
 
     def mean_output(images):
+        if hasattr(gan, "assign_clusters"):  # the self-conditioned model: each digit with its own cluster
+            images = [images, keras.ops.convert_to_numpy(gan.one_hot(gan.assign_clusters(images)))]
         logits = discriminator.predict(images, verbose=0, batch_size=500)
         return round(float(np.mean(1.0 / (1.0 + np.exp(-np.asarray(logits, "float64"))))), 4)
 
