@@ -8,8 +8,8 @@ the same way:
 
 >>> import keras_gan
 >>> keras_gan.presets.list()
-['conditional_gan_digits', 'dcgan_digits', 'infogan_digits']
->>> gan = keras_gan.models.DCGAN.from_preset("dcgan_digits")
+['conditional_gan_digits', 'dcgan_digits', 'infogan_digits', 'self_conditioned_digits']
+>>> gan = keras_gan.models.SelfConditionedGAN.from_preset("self_conditioned_digits")  # the main job
 >>> gan.generate(4, seed=0).shape
 (4, 28, 28, 1)
 
