@@ -31,11 +31,17 @@ SCRIPT = textwrap.dedent(
 
 
 def test_multi_worker_mirrored_strategy_trains_with_fit():
+    """One local worker trains. TensorFlow's collective runtime has crashed this process once with SIGSEGV
+    (-11, no Python traceback) on a loaded 2-core machine (CI of 2026-11-26; the same commit passed
+    before): a crash of that kind is retried once; any other failure fails at once."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, cwd=root, timeout=300,
-        env={**os.environ, "PYTHONPATH": root},
-    )
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT], capture_output=True, text=True, cwd=root, timeout=300,
+            env={**os.environ, "PYTHONPATH": root},
+        )
+        if result.returncode != -11:
+            break
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("OK 1 ")
 
