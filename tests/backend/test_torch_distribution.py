@@ -38,22 +38,8 @@ def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("torch_distributed")
     env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    address = f"127.0.0.1:{_free_port()}"
-    processes = []
-    deadline = time.monotonic() + 300
-    try:
-        for rank in range(2):
-            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank)], env=env,
-                                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                              start_new_session=True))
-        for rank, process in enumerate(processes):
-            _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            assert process.returncode == 0, f"process {rank}:\n{stderr[-4000:]}"
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+    for rank, (code, stderr) in enumerate(_launch(out, [], env, seconds=300)):
+        assert code == 0, f"process {rank}:\n{stderr[-4000:]}"
     return out
 
 
@@ -78,16 +64,16 @@ def test_two_processes_train_one_model_equal_to_one_process(runs, case, rank):
                                    err_msg=f"{case}: history {key}")
 
 
-def _launch(out, phase, env):
-    """Both processes of one phase; `[(returncode, stderr)]`, every process stopped by the deadline."""
+def _launch(out, extra, env, seconds=240):
+    """Both processes of `SCRIPT OUT ADDRESS 2 RANK *extra`: `[(returncode, stderr)]`, all stopped by the deadline."""
     address = f"127.0.0.1:{_free_port()}"
     processes, results = [], []
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + seconds
     try:
         for rank in range(2):
-            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank), "--resume",
-                                               phase], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.PIPE, text=True, start_new_session=True))
+            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank), *extra],
+                                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                              text=True, start_new_session=True))
         for process in processes:
             _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
             results.append((process.returncode, stderr))
@@ -106,10 +92,10 @@ def test_two_killed_processes_resume_to_the_uninterrupted_weights_and_history(tm
     4 epochs; one that restored nothing would end elsewhere)."""
     env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    killed = _launch(tmp_path, "killed", env)
+    killed = _launch(tmp_path, ["--resume", "killed"], env)
     assert [code for code, _ in killed] == [-signal.SIGKILL] * 2, [err[-2000:] for _, err in killed]
     assert not (tmp_path / "killed_0").exists()  # it never finished
-    resumed = _launch(tmp_path, "resumed", env)
+    resumed = _launch(tmp_path, ["--resume", "resumed"], env)
     assert [code for code, _ in resumed] == [0, 0], [err[-3000:] for _, err in resumed]
     ref_state, ref_record = _load(tmp_path / "one", "resume")
     for rank in range(2):
