@@ -24,10 +24,12 @@ PyTorch, one background process each (`python -m tests.harness OUT`), which
 writes one JSON record per pair.
 """
 
+import functools
 import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -628,12 +630,17 @@ def main(out_dir, names=()):
     _two_device_cpus()
     _fast_jax_compilation(out_dir)
     pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
-    records = {f"{m}:{t}": run_pair(m, t) for m, t in pairs}
+    jobs = {f"{m}:{t}": functools.partial(run_pair, m, t) for m, t in pairs}
     if not names:
-        records.update({f"source:{m}:{s}": run_source(m, s) for m in SOURCE_MODELS for s in SOURCES})
-        records.update({f"mistake:{k}:{s}": run_mistake(k, s) for k in MISTAKES for s in SOURCES})
+        jobs.update({f"source:{m}:{s}": functools.partial(run_source, m, s) for m in SOURCE_MODELS for s in SOURCES})
+        jobs.update({f"mistake:{k}:{s}": functools.partial(run_mistake, k, s) for k in MISTAKES for s in SOURCES})
         if keras.backend.backend() in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
-            records.update({f"data_parallel:{t}": run_data_parallel_test(t) for t in TRICKS})
+            jobs.update({f"data_parallel:{t}": functools.partial(run_data_parallel_test, t) for t in TRICKS})
+    records = {}
+    for key, job in jobs.items():
+        start = time.perf_counter()
+        records[key] = job()
+        records[key]["seconds"] = round(time.perf_counter() - start, 2)  # where the matrix's time goes
     path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
     with open(path + ".part", "w") as f:
         json.dump(records, f)
