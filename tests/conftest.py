@@ -85,11 +85,27 @@ def tiny_data():
 
 # ------------------------------------------------ the model x trick x backend matrix, in the background
 
+# The matrix's records are made by one background run (`tests/matrix_runner.py`, each backend its own process)
+# that every pytest process of the session shares: with pytest-xdist (`-n`, the default in pyproject.toml) the
+# controller names the folder in `KERAS_GAN_MATRIX_OUT` before its workers start, and the first worker that
+# collects a matrix test starts the run (an exclusive lock file decides which); the controller stops it at the end.
+_MATRIX_ENV = "KERAS_GAN_MATRIX_OUT"
 _MATRIX = {}
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker per CPU, at most 4 (each holds TensorFlow, JAX and PyTorch; the matrix runs beside them)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller, or a run without xdist
+        os.environ[_MATRIX_ENV] = tempfile.mkdtemp(prefix="keras_gan_matrix_")
+        _MATRIX["owner"] = True
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Moves the matrix's tests last and starts their backends' background run (`tests/matrix_runner.py`)."""
+    """Moves the matrix's tests last and starts their backends' background run, once per session."""
     matrix = [item for item in items if item.get_closest_marker("matrix")]
     if not matrix:
         return
@@ -99,19 +115,44 @@ def pytest_collection_modifyitems(session, config, items):
         backend = item.callspec.params["backend"]
         if backend not in backends:
             backends.append(backend)
-    out = tempfile.mkdtemp(prefix="keras_gan_matrix_")
+    out = os.environ[_MATRIX_ENV]
+    _MATRIX["out"] = out
+    try:
+        os.close(os.open(os.path.join(out, "runner.lock"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:  # another process of this session started it
+        return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     process = subprocess.Popen([sys.executable, "-m", "tests.matrix_runner", out, *backends], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    _MATRIX.update(out=out, process=process)
+    _MATRIX["process"] = process
+    with open(os.path.join(out, "runner.pid.part"), "w") as f:
+        f.write(str(process.pid))
+    os.replace(os.path.join(out, "runner.pid.part"), os.path.join(out, "runner.pid"))
+
+
+def _runner_ended(out):
+    """Whether the session's matrix runner has ended (it writes `runner.done` last, whatever happened)."""
+    process = _MATRIX.get("process")
+    if process is not None:
+        return process.poll() is not None
+    return os.path.exists(os.path.join(out, "runner.done"))
 
 
 def pytest_sessionfinish(session, exitstatus):
-    process = _MATRIX.get("process")
-    if process is not None and process.poll() is None:
-        import signal
+    if not _MATRIX.get("owner"):
+        return
+    out = os.environ.get(_MATRIX_ENV, "")
+    pid_file = os.path.join(out, "runner.pid")
+    if not os.path.exists(pid_file) or os.path.exists(os.path.join(out, "runner.done")):
+        return
+    import signal
 
-        os.killpg(process.pid, signal.SIGTERM)  # the runner and its backend's process
+    try:
+        os.killpg(int(open(pid_file).read()), signal.SIGTERM)  # the runner and its backends' processes
+    except (ProcessLookupError, ValueError):
+        pass
+    process = _MATRIX.get("process")
+    if process is not None:
         process.wait(timeout=30)
 
 
@@ -123,9 +164,10 @@ def matrix_records():
     def records(backend):
         if backend in cache:
             return cache[backend]
-        if not _MATRIX:
+        out = _MATRIX.get("out")
+        if not out:
             pytest.skip("the matrix's background run was not started (no matrix test collected)")
-        path = os.path.join(_MATRIX["out"], f"matrix_{backend}")
+        path = os.path.join(out, f"matrix_{backend}")
         deadline = time.monotonic() + 2400
         while time.monotonic() < deadline:
             if os.path.exists(path + ".json"):
@@ -136,7 +178,7 @@ def matrix_records():
                 pytest.skip(open(path + ".skipped").read())
             if os.path.exists(path + ".failed"):
                 pytest.fail(f"the {backend} matrix run failed:\n{open(path + '.failed').read()}")
-            if _MATRIX["process"].poll() is not None and not os.path.exists(path + ".json"):
+            if _runner_ended(out) and not os.path.exists(path + ".json"):
                 pytest.fail(f"the matrix runner ended without {backend}'s records")
             time.sleep(1.0)
         pytest.fail(f"the {backend} matrix run took more than 40 minutes")
