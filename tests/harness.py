@@ -184,14 +184,14 @@ TRICKS = {
 }
 
 
-def build(model_name, trick_name, seed=0):
+def build(model_name, trick_name, seed=0, **compile_kwargs):
     """`(model, data, fit kwargs)` of the matrix, compiled; raises where the pair is refused."""
     keras.utils.set_random_seed(seed)
     trick = TRICKS[trick_name][0](seed)
     m = trick.samples_per_input if trick is not None else 1
     model, data, extra = MODELS[model_name]([trick] if trick is not None else None, seed, m)
     model.compile(d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
-                  g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5))
+                  g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5), **compile_kwargs)
     return model, data, extra
 
 
@@ -404,6 +404,25 @@ def check_record(record, where, refused=None):
         resumed = saving["resumed_last_epoch"][name]
         assert abs(resumed - value) <= 1e-4 * max(1.0, abs(value)), (
             f"{where}: the resumed epoch's {name} is {resumed}, never stopping gives {value}")
+
+
+def run_eager(model_name):
+    """The model compiled with `run_eagerly=True` (no `tf.function`, no `jax.jit`), K steps: its iterations.
+    (Op by op, JAX takes seconds a step: K steps are one round of the schedule.)"""
+    try:
+        model, data, extra = build(model_name, "none", run_eagerly=True)
+        model.set_discriminator_steps(K)
+        fit(model, data, dict(extra, steps_per_epoch=K), epochs=1)
+        return {"status": "trained", "iterations": iterations(model), "steps": K}
+    except Exception as error:  # noqa: BLE001 - reported by the test
+        return {"status": "error", "message": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc()[-3000:]}
+
+
+def check_eager(model_name, record, backend):
+    where = f"{model_name} with run_eagerly=True on {backend}"
+    assert record["status"] == "trained", f"{where} failed:\n{record.get('traceback', record.get('message'))}"
+    assert record["iterations"] == [record["steps"], record["steps"] // K], f"{where}: iterations {record['iterations']}"
 
 
 def check_pair(model_name, trick_name, record, backend):
@@ -634,6 +653,7 @@ def main(out_dir, names=()):
     if not names:
         jobs.update({f"source:{m}:{s}": functools.partial(run_source, m, s) for m in SOURCE_MODELS for s in SOURCES})
         jobs.update({f"mistake:{k}:{s}": functools.partial(run_mistake, k, s) for k in MISTAKES for s in SOURCES})
+        jobs.update({f"eager:{m}": functools.partial(run_eager, m) for m in MODELS})
         if keras.backend.backend() in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
             jobs.update({f"data_parallel:{t}": functools.partial(run_data_parallel_test, t) for t in TRICKS})
     records = {}

@@ -63,3 +63,13 @@ def test_model_trains_from_every_source(model_name, source, backend, matrix_reco
 def test_a_mistake_gets_one_message_from_every_source(mistake, backend, matrix_records):
     records = matrix_records(backend)
     harness.check_mistakes(mistake, {s: records[f"mistake:{mistake}:{s}"] for s in harness.SOURCES}, backend)
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model_name", list(harness.MODELS))
+def test_every_model_trains_with_run_eagerly(model_name, backend, matrix_records):
+    """`compile(run_eagerly=True)`, a user's debugging switch: the step runs op by op (on JAX the batch then
+    arrives as NumPy arrays, which a two-input network refused beside a tensor until the step made them tensors)."""
+    records = matrix_records(backend)
+    harness.check_eager(model_name, records[f"eager:{model_name}"], backend)

@@ -8,9 +8,18 @@ the players' updates.
 """
 
 
+from keras import ops, tree
+
+
+def as_tensors(data):
+    """The batch's arrays as backend tensors (JAX's eager `fit`, `run_eagerly=True`, hands the step NumPy arrays,
+    which a multi-input network refuses beside a tensor)."""
+    return tree.map_structure(lambda value: value if value is None else ops.convert_to_tensor(value), data)
+
+
 def train_step(model, data, B):
     """One adversarial training step of `model` on the batch `data`; returns the metrics."""
-    step = model.prepare_step(data, training=True)
+    step = model.prepare_step(as_tensors(data), training=True)
     step.z = model.sample_latent(step)
     model.schedule.run(model, step, B)
     return model.get_metrics_result()
@@ -18,7 +27,7 @@ def train_step(model, data, B):
 
 def test_step(model, data):
     """Both players' losses and the metrics on `data`, without updates."""
-    step = model.prepare_step(data, training=False)
+    step = model.prepare_step(as_tensors(data), training=False)
     step.z = model.sample_latent(step)
     step.fake = model.generate_batch(step, training=False)
     _, d_logs = model.compute_discriminator_loss(step)
