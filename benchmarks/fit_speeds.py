@@ -56,6 +56,29 @@ https://github.com/tensorflow/tensorflow/issues/48844 (few-batch `fit` overhead)
 
 To find the cause, run on an otherwise idle machine with `--threads` (and `--profile DIR`, then open one slow and
 one fast call's trace), then add one flag at a time and see which removes the slow calls.
+
+Found (2026-11-26, this 2-core machine, TF 2.21.0 / Keras 3.15.1, batch 256, idle: `others` 0.00-0.01):
+
+- The slow calls are not slower steps. Every step of a slow call takes what a fast call's steps take (1.5-2.3 s);
+  the call then sits idle *after its last step*, before `fit` returns: 9.3-9.6 s for calls of 6 steps, about 19 s
+  for calls of 12 (`cpu/wall` 1.02-1.12 over the call = both cores busy during the steps, none after).
+  `--calls 5 --steps 6 --step-times`: 3 of 5 fit calls at 75 img/s (after the last step 9.57, 9.27, 9.52 s), 2 at
+  144-150 (0.19, 0.00 s); the loop, 0 of 5 slow. `--calls 10 --steps 12 --threads`: 4 of 8 fit calls at 74-75
+  img/s, no loop call slow.
+- `fit` drops its tf.data iterator when it returns (a new one each call, epoch_iterator.py above). With the loop
+  also dropping its iterator every round (`--loop-new-iterator`), the loop turns slow too: `--calls 4 --steps 6
+  --step-times --loop-new-iterator`: fit 2 of 4 slow (9.38, 8.68 s after the last step), loop 1 of 4 (72.7 img/s,
+  its steps 10.6 s of its 21 s: the rest went to `iter()` replacing the old iterator).
+- **tf.data's autotuning is the cause**: `--calls 5 --steps 6 --step-times --no-autotune`
+  (`tf.data.Options().autotune.enabled = False` on the dataset): 0 of 5 fit calls slow (133-166 img/s, 0.00 s
+  after the last step in every call), 0 of 5 loop calls. Without the loop in between, `--calls 6 --steps 12
+  --no-loop --step-times`: 0 of 6 slow too (139-154 img/s). So the idle wait is the teardown of an autotuned
+  iterator (its autotuning thread, which sleeps between optimization rounds for periods that grow the longer the
+  iterator lives, appears to be waited for; this matches the wait growing with the call's length, but no
+  profile was taken to prove that mechanism).
+- The setting for users: `options = tf.data.Options(); options.autotune.enabled = False;
+  ds = ds.with_options(options)` on a dataset that is handed to many short `fit` calls (a tuner's trials, a
+  notebook's repeated `fit`), or one `fit` with many epochs instead of many calls. See docs/training-step.md.
 """
 
 import argparse
@@ -87,6 +110,7 @@ def parse_args(argv=None):
     p.add_argument("--warm-start", action="store_true", help="Options.experimental_warm_start = True")
     p.add_argument("--prefetch", type=int, default=-1, help="prefetch buffer; -1 = AUTOTUNE, 0 = none")
     p.add_argument("--steps-per-execution", type=int, default=1)
+    p.add_argument("--step-times", action="store_true", help="print every step's seconds (where a slow call loses)")
     p.add_argument("--threads", action="store_true", help="print each call's busiest threads (CPU s) and new threads")
     p.add_argument("--profile", default=None, metavar="DIR", help="trace every call into DIR/<kind>_<n>")
     return p.parse_args(argv)
@@ -258,6 +282,8 @@ def report(kind, n, meter, step_times, args):
             f"others {meter.others / meter.wall:4.2f}  steal {meter.steal / meter.wall:4.2f}  "
             f"ctx {meter.ctx[0]}/{meter.ctx[1]}")
     print(line, flush=True)
+    if args.step_times:
+        print("          steps (s): " + " ".join(f"{t:.2f}" for t in step_times), flush=True)
     if args.threads:
         top = "  ".join(f"{name}/{tid}={cpu:.2f}s" for (tid, name), cpu in meter.by_thread[:8] if cpu > 0)
         print(f"          {meter.new_threads} new threads; busiest (name/tid=cpu): {top}", flush=True)
@@ -323,9 +349,14 @@ def main():
         timer = StepTimer()
         stop = traced("fit", n, args)
         with Meter(args.threads) as meter:
+            called = time.perf_counter()
             model.fit(fit_data, callbacks=[timer], **fit_kwargs)
+            returned = time.perf_counter()
         stop()
         rates["fit"].append(report("fit", n, meter, np.diff(timer.ends).tolist(), args))
+        if args.step_times:  # outside the steps: fit's call to on_train_begin, the last step's end to fit's return
+            print(f"          before the first step {timer.ends[0] - called:.2f} s, after the last "
+                  f"{returned - timer.ends[-1]:.2f} s", flush=True)
         if args.no_loop:
             continue
         stop = traced("loop", n, args)

@@ -12,7 +12,7 @@ optimizers, seeds), on the 5,000 embedded digits:
 - `conditional`: `ConditionalGAN`, width 32, batch 32, `--epochs` (default 10); scored by
   `keras_gan.metrics.conditional_accuracy`: the share of 500 samples (50 per digit, `seed=1`) that the
   shipped classifier reads as the requested digit (the preset's 20 epochs give 93.4 %).
-- `infogan`: `InfoGAN`, width 32, batch 64, 16 epochs (as `tests/models/test_variant_learning.py`); scored by
+- `infogan`: `InfoGAN`, width 32, batch 64, 16 epochs (the former learning test's recipe); scored by
   `examples/infogan_digits.code_agreement`: majority-vote and one-to-one agreement of the 10-way code with
   the digit the classifier sees (chance: the largest digit share), and the last `categorical_mi`.
 
