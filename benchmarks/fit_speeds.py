@@ -78,7 +78,7 @@ Found (2026-11-26, this 2-core machine, TF 2.21.0 / Keras 3.15.1, batch 256, idl
   profile was taken to prove that mechanism).
 - The setting for users: `options = tf.data.Options(); options.autotune.enabled = False;
   ds = ds.with_options(options)` on a dataset that is handed to many short `fit` calls (a tuner's trials, a
-  notebook's repeated `fit`), or one `fit` with many epochs instead of many calls. See docs/training-step.md.
+  notebook's repeated `fit`). See docs/training-step.md.
 """
 
 import argparse
