@@ -114,7 +114,7 @@ def table(path):
             figure = (f"majority {100 * r['majority']:.1f} % (chance {100 * r['chance']:.1f} %), one-to-one "
                       f"{100 * r['one_to_one']:.1f} %, MI {r['categorical_mi']:.2f}")
         lines.append(f"| {r['model']} | {r['config']} | {r['seed']} | {r['epochs']} | {figure} | {r['seconds']} "
-                     f"| {r['matmul_gflops']} |")
+                     f"| {r['matmul_gflops']:.0f} |")
     return "\n".join(lines)
 
 
