@@ -94,7 +94,7 @@ _MATRIX = {}
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: one worker per CPU, at most 4 (each holds TensorFlow, JAX and PyTorch; the matrix runs beside them)."""
+    """`-n auto`: one worker per CPU, at most 4 (each holds TensorFlow; the matrix runs beside them)."""
     return max(1, min(os.cpu_count() or 1, 4))
 
 

@@ -421,8 +421,10 @@ def run_eager(model_name):
 
 def check_eager(model_name, record, backend):
     where = f"{model_name} with run_eagerly=True on {backend}"
-    assert record["status"] == "trained", f"{where} failed:\n{record.get('traceback', record.get('message'))}"
-    assert record["iterations"] == [record["steps"], record["steps"] // K], f"{where}: iterations {record['iterations']}"
+    details = record.get("traceback", record.get("message"))
+    assert record["status"] == "trained", f"{where} failed:\n{details}"
+    expected = [record["steps"], record["steps"] // K]
+    assert record["iterations"] == expected, f"{where}: iterations {record['iterations']}, expected {expected}"
 
 
 def check_pair(model_name, trick_name, record, backend):
