@@ -54,27 +54,9 @@ def tricks_of(config):
 
 
 def build(model, config, seed):
-    """The example's model, with the configuration's tricks (the same networks, optimizers and seed)."""
-    import keras
-
-    import keras_gan
-    from keras_gan import networks as nets
-
-    keras.utils.set_random_seed(seed)
-    if model == "conditional":
-        gan = keras_gan.models.ConditionalGAN(
-            nets.conditional_dcgan_generator((28, 28, 1), 32, 10, 32),
-            nets.conditional_dcgan_discriminator((28, 28, 1), 10, 32),
-            latent_dim=32, num_classes=10, seed=seed, tricks=tricks_of(config))
-        gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                    g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5, use_ema=True, ema_momentum=0.995))
-        return gan
-    gan = keras_gan.models.InfoGAN(
-        nets.infogan_mnist_generator(62 + 12, width=32), nets.infogan_mnist_discriminator(12, width=32),
-        noise_dim=62, categorical=(10,), continuous=2, seed=seed, tricks=tricks_of(config))
-    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
-    return gan
+    """The example's own `build` (its networks, optimizers and seed), with the configuration's tricks."""
+    name = "conditional_gan_digits" if model == "conditional" else "infogan_digits"
+    return example(name).build(width=32, seed=seed, tricks=tricks_of(config))
 
 
 def run(model, config, seed, epochs, rate):

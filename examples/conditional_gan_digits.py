@@ -22,12 +22,12 @@ import keras_gan  # noqa: E402
 from keras_gan.networks import conditional as nets  # noqa: E402
 
 
-def build(width=32, latent_dim=32, seed=0):
+def build(width=32, latent_dim=32, seed=0, tricks=None):
     keras.utils.set_random_seed(seed)
     gan = keras_gan.models.ConditionalGAN(
         nets.conditional_dcgan_generator((28, 28, 1), latent_dim, 10, width),
         nets.conditional_dcgan_discriminator((28, 28, 1), 10, width),
-        latent_dim=latent_dim, num_classes=10, seed=seed,
+        latent_dim=latent_dim, num_classes=10, seed=seed, tricks=tricks,
     )
     # Adam(2e-4, beta_1=0.5) for both players, the non-saturating loss; the
     # generator keeps a moving average of its weights, which `generate` uses

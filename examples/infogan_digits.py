@@ -24,12 +24,12 @@ import numpy as np  # noqa: E402
 import keras_gan  # noqa: E402
 
 
-def build(width=32, noise_dim=62, seed=0):
+def build(width=32, noise_dim=62, seed=0, tricks=None):
     keras.utils.set_random_seed(seed)
     gan = keras_gan.models.InfoGAN(
         keras_gan.networks.infogan_mnist_generator(noise_dim + 12, width=width),
         keras_gan.networks.infogan_mnist_discriminator(12, width=width),
-        noise_dim=noise_dim, categorical=(10,), continuous=2, seed=seed,
+        noise_dim=noise_dim, categorical=(10,), continuous=2, seed=seed, tricks=tricks,
     )
     gan.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
