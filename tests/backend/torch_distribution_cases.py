@@ -26,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
 
 GLOBAL_BATCH = 8
+#: The process group's backend: gloo here; `benchmarks/torch_distributed_gpu.py` also tries nccl on a GPU.
+BACKEND = os.environ.get("KERAS_GAN_DIST_BACKEND", "gloo")
 
 
 def _cases(rank):
@@ -125,7 +127,11 @@ def resume(out, address, count, rank, phase):
         gan, x = _resume_case(0)
         history = gan.fit(x, batch_size=GLOBAL_BATCH, epochs=RESUME_EPOCHS, shuffle=False, verbose=0).history
         _save(os.path.join(out, "one"), "resume", _result(gan, history))
-    dist.init_process_group("gloo", init_method=f"tcp://{address}", rank=rank, world_size=count,
+    if BACKEND == "nccl":  # one GPU per process (NCCL refuses two processes on one GPU)
+        import torch
+
+        torch.cuda.set_device(rank % max(1, torch.cuda.device_count()))
+    dist.init_process_group(BACKEND, init_method=f"tcp://{address}", rank=rank, world_size=count,
                             timeout=datetime.timedelta(seconds=240))
     try:
         local = GLOBAL_BATCH // count
@@ -154,7 +160,11 @@ def main(out, address, count, rank, names):
             gan, args, kwargs = _cases(0)[name]()
             _save(os.path.join(out, "one"), name, _result(gan, gan.fit(*args, shuffle=False, verbose=0,
                                                                         **kwargs).history))
-    dist.init_process_group("gloo", init_method=f"tcp://{address}", rank=rank, world_size=count,
+    if BACKEND == "nccl":  # one GPU per process (NCCL refuses two processes on one GPU)
+        import torch
+
+        torch.cuda.set_device(rank % max(1, torch.cuda.device_count()))
+    dist.init_process_group(BACKEND, init_method=f"tcp://{address}", rank=rank, world_size=count,
                             timeout=datetime.timedelta(seconds=240))
     try:
         local = GLOBAL_BATCH // count

@@ -103,7 +103,8 @@ def _first_process(pred):
     dist = _world()
     if dist is None:
         return bool(pred)
-    flag = torch.tensor([1 if bool(pred) else 0], dtype=torch.int32)
+    # On Keras's device (a GPU's under nccl, which refuses CPU tensors), as every other collective's tensor.
+    flag = ops.convert_to_tensor([1 if bool(pred) else 0], dtype="int32")
     dist.broadcast(flag, src=0)
     return bool(flag.item())
 
