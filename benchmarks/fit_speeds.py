@@ -4,6 +4,7 @@
     python benchmarks/fit_speeds.py --intraop-threads 2 --interop-threads 1
     python benchmarks/fit_speeds.py --threads                  # busiest threads of every call (slow vs fast)
     python benchmarks/fit_speeds.py --profile /tmp/fitprof     # a TensorBoard/xprof trace of every call
+    python benchmarks/fit_speeds.py --calls 5 --steps 6 --step-times --dump-idle 3   # where a slow call waits
     python benchmarks/fit_speeds.py --calls 2 --steps 2 --batch 8    # smoke test, seconds
 
 Self-contained (no keras-gan import): a plain `keras.Model` with the keras.io "DCGAN: overriding train_step"
@@ -74,8 +75,15 @@ Found (2026-11-26, this 2-core machine, TF 2.21.0 / Keras 3.15.1, batch 256, idl
   after the last step in every call), 0 of 5 loop calls. Without the loop in between, `--calls 6 --steps 12
   --no-loop --step-times`: 0 of 6 slow too (139-154 img/s). So the idle wait is the teardown of an autotuned
   iterator (its autotuning thread, which sleeps between optimization rounds for periods that grow the longer the
-  iterator lives, appears to be waited for; this matches the wait growing with the call's length, but no
-  profile was taken to prove that mechanism).
+  iterator lives, appears to be waited for; this matches the wait growing with the call's length).
+- The profile (`--data keras-gan --autotune --calls 5 --steps 6 --step-times --no-loop --dump-idle 3`: py-spy's
+  native stack of the main thread 3 s into the wait; 1 of 5 calls slow, idle 9.73 s after its last step):
+  `EagerTensor_dealloc` -> `TFE_DeleteTensorHandle` -> `IteratorResource::~IteratorResource` ->
+  `RootDataset::Iterator::~Iterator` -> `UnboundedThreadPool::LogicalThreadWrapper::~LogicalThreadWrapper` ->
+  `absl::Notification::WaitForNotification`: Keras drops its iterator and the destructor joins a tf.data
+  thread. The root iterator's autotuning thread is the one it owns. With `--data keras-gan` (the package's
+  loader, autotuning off by default since): 0 of 5 slow, 0.00 s after every last step. Records in
+  benchmarks/results/fit_speeds_loader_autotune_{on,off}.txt.
 - The setting for users: `options = tf.data.Options(); options.autotune.enabled = False;
   ds = ds.with_options(options)` on a dataset that is handed to many short `fit` calls (a tuner's trials, a
   notebook's repeated `fit`). See docs/training-step.md.
@@ -96,7 +104,10 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--images", type=int, default=6000, help="synthetic images in the dataset")
     p.add_argument("--shuffle", type=int, default=5000, help="shuffle buffer (0: no shuffle)")
-    p.add_argument("--data", choices=["dataset", "numpy"], default="dataset")
+    p.add_argument("--data", choices=["dataset", "numpy", "keras-gan"], default="dataset",
+                   help="keras-gan: keras_gan.datasets.load('digits') (autotuning as its `autotune` argument: "
+                        "off unless --autotune)")
+    p.add_argument("--autotune", action="store_true", help="with --data keras-gan: load(..., autotune=True)")
     p.add_argument("--no-loop", action="store_true", help="only the fit calls")
     p.add_argument("--loop-new-iterator", action="store_true", help="a new iterator for each loop round, like fit")
     p.add_argument("--loop-in-graph", action="store_true", help="call next(iterator) inside the tf.function, like fit")
@@ -113,6 +124,9 @@ def parse_args(argv=None):
     p.add_argument("--step-times", action="store_true", help="print every step's seconds (where a slow call loses)")
     p.add_argument("--threads", action="store_true", help="print each call's busiest threads (CPU s) and new threads")
     p.add_argument("--profile", default=None, metavar="DIR", help="trace every call into DIR/<kind>_<n>")
+    p.add_argument("--dump-idle", type=float, default=None, metavar="S",
+                   help="S seconds after a fit call's last step, if fit has not returned, dump this process's "
+                        "native stacks (py-spy dump --native; pip install py-spy) and print the main thread's")
     return p.parse_args(argv)
 
 
@@ -266,11 +280,44 @@ class Meter:
 
 
 class StepTimer(keras.callbacks.Callback):
+    def __init__(self, steps=None, dump_after=None):
+        super().__init__()
+        self.steps, self.dump_after, self.dump, self._timer = steps, dump_after, None, None
+
     def on_train_begin(self, logs=None):
         self.ends = [time.perf_counter()]
 
     def on_train_batch_end(self, batch, logs=None):
         self.ends.append(time.perf_counter())
+        if self.dump_after is not None and len(self.ends) - 1 == self.steps:  # the last step: arm the dump
+            import threading
+
+            self._timer = threading.Timer(self.dump_after, self._dump)
+            self._timer.start()
+
+    def _dump(self):
+        import subprocess
+
+        done = subprocess.run(["py-spy", "dump", "--native", "--pid", str(os.getpid())], capture_output=True,
+                              text=True, timeout=60)
+        self.dump = done.stdout or done.stderr
+
+    def cancel(self):
+        """Called when `fit` has returned: a fast call returns before the dump fires (then there is none)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()
+
+
+def main_thread_stack(dump):
+    """The main thread's part of a `py-spy dump` (the thread that is in `fit`)."""
+    lines, keep = [], False
+    for line in dump.splitlines():
+        if line.startswith("Thread "):
+            keep = '"MainThread"' in line
+        if keep:
+            lines.append(line)
+    return "\n".join(lines) or dump
 
 
 def report(kind, n, meter, step_times, args):
@@ -309,7 +356,14 @@ def main():
         tf.config.threading.set_intra_op_parallelism_threads(args.intraop_threads)
     keras.utils.set_random_seed(0)
     images = np.random.default_rng(0).uniform(-1, 1, (args.images, 28, 28, 1)).astype("float32")
-    fit_data = images if args.data == "numpy" else make_dataset(images, args)
+    if args.data == "keras-gan":  # the package's own loader, its pipeline and options as a user gets them
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        import keras_gan
+
+        fit_data = keras_gan.datasets.load("digits", batch_size=args.batch, with_labels=False,
+                                           autotune=args.autotune).repeat()
+    else:
+        fit_data = images if args.data == "numpy" else make_dataset(images, args)
     loop_data = adapter_dataset(images, args) if args.data == "numpy" else fit_data
 
     model = GAN()
@@ -346,17 +400,21 @@ def main():
 
     rates = {"fit": [], "loop": []}
     for n in range(args.calls):
-        timer = StepTimer()
+        timer = StepTimer(args.steps // args.steps_per_execution, args.dump_idle)
         stop = traced("fit", n, args)
         with Meter(args.threads) as meter:
             called = time.perf_counter()
             model.fit(fit_data, callbacks=[timer], **fit_kwargs)
             returned = time.perf_counter()
+        timer.cancel()
         stop()
         rates["fit"].append(report("fit", n, meter, np.diff(timer.ends).tolist(), args))
         if args.step_times:  # outside the steps: fit's call to on_train_begin, the last step's end to fit's return
             print(f"          before the first step {timer.ends[0] - called:.2f} s, after the last "
                   f"{returned - timer.ends[-1]:.2f} s", flush=True)
+        if timer.dump:
+            print(f"          still in fit {args.dump_idle:.1f} s after its last step; the main thread's native "
+                  "stack (py-spy dump --native):\n" + main_thread_stack(timer.dump), flush=True)
         if args.no_loop:
             continue
         stop = traced("loop", n, args)

@@ -8,7 +8,9 @@ discriminator), same batch (256 of the embedded digits, scaled to [-1, 1]),
 same optimizers (Adam 1e-4). Each pattern runs as it would for a user (one
 `fit` call, or one loop over one data iterator) for several epochs, the first
 dropped as warm-up; the patterns take turns in interleaved passes so machine
-noise hits each alike, and the median epoch of each is reported:
+noise hits each alike, and the median epoch of each is reported, then every
+call's epochs (a fit call can run at one of two speeds: see
+`benchmarks/fit_speeds.py`):
 
 1. keras-gan `GAN.fit`, alternating updates (the default);
 2. keras-gan `GAN.fit`, `simultaneous=True`;
@@ -126,21 +128,24 @@ class _EpochTimer(keras.callbacks.Callback):
 
 
 def _fit_runner(model, data, steps):
-    """Times epochs of `steps` steps inside one `fit` call; the first (warm-up) is dropped."""
+    """One `fit` call of `epochs` + 1 epochs of `steps` steps: `(timed epochs (the first, warm-up, dropped),
+    the whole call's seconds)`."""
 
     def run(epochs):
         timer = _EpochTimer()
+        start = time.perf_counter()
         model.fit(data, steps_per_epoch=steps, epochs=epochs + 1, verbose=0, callbacks=[timer])
-        return timer.times[1:]
+        return timer.times[1:], time.perf_counter() - start
 
     return run
 
 
 def _loop_runner(step_fn, steps):
-    """Times rounds of `steps` calls of `step_fn`; the first (warm-up) is dropped."""
+    """`epochs` + 1 rounds of `steps` calls of `step_fn`: `(timed rounds (the first dropped), the call's seconds)`."""
 
     def run(epochs):
         times = []
+        begin = time.perf_counter()
         for _ in range(epochs + 1):
             start = time.perf_counter()
             for _ in range(steps):
@@ -148,7 +153,7 @@ def _loop_runner(step_fn, steps):
             if out is not None:
                 float(out)
             times.append(time.perf_counter() - start)
-        return times[1:]
+        return times[1:], time.perf_counter() - begin
 
     return run
 
@@ -308,9 +313,12 @@ def main():
     if args.torch:
         runners["torch"] = torch_runner(data, args.steps, args.batch)
     times = {name: [] for name in runners}
-    for _ in range(args.passes):
+    calls = []  # every call: (pattern, pass, its timed epochs, its whole time)
+    for index in range(args.passes):
         for name, run in runners.items():
-            times[name].extend(run(args.epochs))
+            epochs, seconds = run(args.epochs)
+            times[name].extend(epochs)
+            calls.append((name, index, epochs, seconds))
 
     f_g, f_d = forward_flops(tutorial_generator()), forward_flops(tutorial_discriminator())
     peak = matmul_rate()
@@ -331,6 +339,12 @@ def main():
         rates[name] = rate
         gflops = rate * step_flops(f_g, f_d, name) / 1e9
         print(f"{labels[name]:36s} {rate:9.1f} {rate / reference:7.2f}x {gflops:8.1f}")
+    print("every call (a fit call, or a round of the loop): images/s of each timed epoch; the call's seconds "
+          "beyond its epochs (setup, the warm-up epoch, teardown)")
+    for name, index, epochs, seconds in calls:
+        rates_of_call = " ".join(f"{args.batch * args.steps / t:7.1f}" for t in epochs)
+        print(f"  {labels[name]:34s} pass {index}: {rates_of_call}   call {seconds:6.2f} s, "
+              f"outside the timed epochs {seconds - sum(epochs):5.2f} s")
     if "torch" in rates:
         for name in ("alternating", "simultaneous"):
             print(f"{labels[name]} vs PyTorch eager: {rates[name] / rates['torch']:.2f}x")

@@ -168,8 +168,8 @@ def forced(out):
         dist.destroy_process_group()
     report = {name: _difference(os.path.join(out, "forced"), os.path.join(out, "one"), name) for name in names}
     with open(os.path.join(out, "forced.json"), "w") as f:
-        json.dump({"cases": report, "cpu_tensor_broadcast": cpu_tensor, "collectives": {k: {"count": v["count"], "devices": sorted(v["devices"])}
-                                                    for k, v in calls.items()}}, f)
+        collectives = {k: {"count": v["count"], "devices": sorted(v["devices"])} for k, v in calls.items()}
+        json.dump({"cases": report, "cpu_tensor_broadcast": cpu_tensor, "collectives": collectives}, f)
 
 
 def main():
@@ -182,7 +182,8 @@ def main():
         return forced(args.forced_worker)
     import torch
 
-    record = {"torch": torch.__version__, "gpus": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())],
+    gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    record = {"torch": torch.__version__, "gpus": gpus,
               "nccl": ".".join(map(str, torch.cuda.nccl.version())) if torch.cuda.is_available() else None}
     print(json.dumps(record), flush=True)
     record["gloo_cuda"] = two_processes(os.path.join(args.work, "gloo"), "gloo")

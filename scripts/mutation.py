@@ -59,9 +59,34 @@ def scratch_copy():
     return folder
 
 
+#: Appended to the scratch copy's root conftest.py. mutmut 3.8 replaces each function with a trampoline taking
+#: `(*args, **kwargs)`, made with `functools.wraps`, so `inspect.signature` still finds the original through
+#: `__wrapped__`; `inspect.getfullargspec` does not follow `__wrapped__`, and Keras's `Operation.__new__` reads
+#: a layer's `__init__` through it (IndexError on every Keras layer that mutmut touched). This makes it
+#: unwrap first, as `inspect.signature` does.
+ARGSPEC_PATCH = """
+
+import inspect as _inspect
+import types as _types
+
+_getfullargspec = _inspect.getfullargspec
+
+
+def _unwrapped_argspec(func):
+    if isinstance(func, _types.MethodType):
+        return _getfullargspec(_types.MethodType(_inspect.unwrap(func.__func__), func.__self__))
+    return _getfullargspec(_inspect.unwrap(func))
+
+
+_inspect.getfullargspec = _unwrapped_argspec
+"""
+
+
 def run(module, timeout):
     sources, tests, goal = MODULES[module]
     folder = scratch_copy()
+    with open(os.path.join(folder, "conftest.py"), "a") as f:
+        f.write(ARGSPEC_PATCH)
     with open(os.path.join(folder, "pyproject.toml"), "a") as f:
         f.write(config(sources, tests))
     env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")

@@ -9,6 +9,11 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# The suite runs several processes at once (the pytest-xdist workers, the matrix's three backends, the tests'
+# subprocesses, which inherit this) on few cores: one intra-op thread each (TensorFlow's, PyTorch's and BLAS's
+# OpenMP), so no process's pool spins waiting for cores the others hold. (Set before TensorFlow starts.)
+for _threads in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
 import tensorflow as tf  # noqa: E402
 
@@ -112,9 +117,10 @@ def pytest_collection_modifyitems(session, config, items):
     items[:] = [item for item in items if not item.get_closest_marker("matrix")] + matrix
     backends = []
     for item in matrix:
-        backend = item.callspec.params["backend"]
-        if backend not in backends:
-            backends.append(backend)
+        backend = item.callspec.params.get("backend")  # none: the test compares every backend's records
+        for name in [backend] if backend else ["tensorflow", "jax", "torch"]:
+            if name not in backends:
+                backends.append(name)
     out = os.environ[_MATRIX_ENV]
     _MATRIX["out"] = out
     try:

@@ -2,11 +2,12 @@
 
 `python -m tests.matrix_runner OUT tensorflow torch jax` runs
 `python -m tests.harness OUT` once per backend (`KERAS_BACKEND` is fixed at
-import), all at once, at the suite's own priority: the matrix is a third of the
-suite's work, and a lowered priority only left it to run alone at the end. A backend whose run fails leaves
-`OUT/matrix_<backend>.failed` with its last output. `tests/conftest.py`
-starts it after collection when matrix tests are selected, and stops it at
-the end of the session.
+import; TensorFlow's in 2 processes of half the records each, merged into one
+file), all at once, at the suite's own priority: the matrix is a third of the
+suite's work, and a lowered priority only left it to run alone at the end. A
+backend whose run fails leaves `OUT/matrix_<backend>.failed` with its last
+output. `tests/conftest.py` starts it after collection when matrix tests are
+selected, and stops it at the end of the session.
 """
 
 import importlib.util
@@ -18,8 +19,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 
+#: Processes per backend, each running every n-th record (`KERAS_GAN_MATRIX_SHARD=i/n`). TensorFlow's records
+#: take the longest (graph building); in one process (one intra-op thread, as the suite sets) they ran alone on
+#: one core for the suite's last minutes. In two, both cores share that tail.
+SHARDS = {"tensorflow": 2, "jax": 1, "torch": 1}
+
+
+def _merge(out_dir, backend, count):
+    """The shards' records as one `matrix_<backend>.json` (written whole, then renamed: readers wait for it)."""
+    import json
+
+    records = {}
+    for shard in range(count):
+        with open(os.path.join(out_dir, f"matrix_{backend}.{shard}.json")) as f:
+            records.update(json.load(f))
+    path = os.path.join(out_dir, f"matrix_{backend}.json")
+    with open(path + ".part", "w") as f:
+        json.dump(records, f)
+    os.replace(path + ".part", path)
+
+
 def main(out_dir, backends):
-    """Starts one `python -m tests.harness OUT` per backend, all at once, and waits for them (`runner.done` last)."""
+    """Starts `python -m tests.harness OUT` per backend (and shard), all at once, and waits for them (`runner.done`
+    last)."""
     try:
         running = {}
         for backend in backends:
@@ -32,20 +54,34 @@ def main(out_dir, backends):
                        PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
             if backend == "jax":  # 2 host devices for the data-parallel records (TensorFlow makes 2 logical CPUs)
                 env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=2").strip()
-            log = open(marker + ".log", "w+")
-            running[backend] = (subprocess.Popen([sys.executable, "-m", "tests.harness", out_dir], env=env, cwd=ROOT,
-                                                 stdout=log, stderr=subprocess.STDOUT, text=True), log)
-        for backend, (process, log) in running.items():
-            try:
-                code = process.wait(timeout=2400)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                code = "killed after 40 minutes"
-            if code != 0:
-                log.seek(0)
+            count = SHARDS.get(backend, 1)
+            running[backend] = []
+            for shard in range(count):
+                log = open(f"{marker}{f'.{shard}' if count > 1 else ''}.log", "w+")
+                process = subprocess.Popen([sys.executable, "-m", "tests.harness", out_dir],
+                                           env=dict(env, KERAS_GAN_MATRIX_SHARD=f"{shard}/{count}"), cwd=ROOT,
+                                           stdout=log, stderr=subprocess.STDOUT, text=True)
+                running[backend].append((process, log))
+        for backend, shards in running.items():
+            failures = []
+            for process, log in shards:
+                try:
+                    code = process.wait(timeout=2400)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    code = "killed after 40 minutes"
+                if code != 0:
+                    log.seek(0)
+                    failures.append(f"exit status {code}\n" + log.read()[-12000:])
+                log.close()
+            if not failures and len(shards) > 1:
+                try:
+                    _merge(out_dir, backend, len(shards))
+                except (OSError, ValueError) as error:
+                    failures.append(f"merging the shards' records failed: {error}")
+            if failures:
                 with open(os.path.join(out_dir, f"matrix_{backend}.failed"), "w") as f:
-                    f.write(f"exit status {code}\n" + log.read()[-12000:])
-            log.close()
+                    f.write("\n".join(failures))
     finally:
         with open(os.path.join(out_dir, "runner.done"), "w") as f:
             f.write("done")

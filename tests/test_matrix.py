@@ -8,6 +8,8 @@ The records come from one background run per backend (`tests/matrix_runner.py`, 
 `tests/conftest.py` after collection), so the matrix shares the machine with the rest of the suite.
 """
 
+import math
+
 import pytest
 
 import keras_gan
@@ -23,6 +25,26 @@ BACKENDS = ("tensorflow", "jax", "torch")
 def test_pair_trains_as_scheduled_and_resumes_or_is_refused(model_name, trick_name, backend, matrix_records):
     records = matrix_records(backend)
     harness.check_pair(model_name, trick_name, records[f"{model_name}:{trick_name}"], backend)
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("model_name,trick_name", PAIRS)
+def test_pair_logs_the_same_finite_values_on_every_backend(model_name, trick_name, matrix_records):
+    """The History a pair logs has the same keys on JAX and PyTorch as on TensorFlow (a trick's or a model's
+    metric missing, or extra, on one backend fails here), and every logged value is finite; a refusal is a
+    refusal on each backend."""
+    key = f"{model_name}:{trick_name}"
+    reference = matrix_records("tensorflow")[key]
+    for backend in BACKENDS[1:]:
+        record = matrix_records(backend)[key]
+        assert record["status"] == reference["status"], f"{key}: {record['status']} on {backend}, " \
+            f"{reference['status']} on tensorflow"
+        if record["status"] == "trained":
+            assert sorted(record["history"]) == sorted(reference["history"]), (
+                f"{key}: {backend} logs {sorted(record['history'])}, tensorflow {sorted(reference['history'])}")
+    for backend in BACKENDS:
+        for name, values in matrix_records(backend)[key].get("history", {}).items():
+            assert all(math.isfinite(v) for v in values), f"{key} on {backend}: {name} = {values}"
 
 
 def test_the_matrix_names_every_public_model_and_trick():

@@ -26,6 +26,7 @@ def load(
     drop_remainder=True,
     data_dir=None,
     download=True,
+    autotune=False,
 ):
     """Loads an image dataset for GAN training, scaled to [-1, 1].
 
@@ -47,6 +48,14 @@ def load(
         drop_remainder: Drop the last incomplete batch.
         data_dir: TFDS data directory.
         download: Let TFDS download the data when it is not in `data_dir`.
+        autotune: tf.data's autotuning of the returned pipeline
+            (`tf.data.Options().autotune.enabled`). Off by default: on a
+            small CPU machine `fit` can stay idle for seconds after its last
+            step while an autotuned iterator is torn down (up to about 20 s
+            a call measured, so every short `fit` call, such as a tuner's
+            trial, pays it), and autotuning bought no throughput on these
+            pipelines there (`benchmarks/fit_speeds.py`). Turn it on where
+            the TFDS decoding `map` should get more threads than cores.
 
     Returns:
         A batched, prefetched `tf.data.Dataset`, or arrays if `as_numpy`.
@@ -75,7 +84,7 @@ def load(
         ds = tf.data.Dataset.from_tensor_slices((images, labels) if with_labels else images)
         if shuffle:
             ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-        return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+        return configured(ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE), autotune)
 
     ds, has_labels = _load_tfds(name, split, data_dir, download, shuffle, seed)
     if as_numpy:
@@ -90,7 +99,31 @@ def load(
     ds = ds.cache()
     if shuffle:
         ds = ds.shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    return configured(ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE), autotune)
+
+
+def configured(ds, autotune=False):
+    """`ds` with tf.data's autotuning on or off (see `load`'s `autotune`).
+
+    Args:
+        ds: A `tf.data.Dataset`.
+        autotune: Whether tf.data autotunes the pipeline's buffers and parallelism.
+
+    Returns:
+        The dataset with those options.
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> ds = configured(tf.data.Dataset.range(4).prefetch(tf.data.AUTOTUNE))
+    >>> ds.options().autotune.enabled
+    False
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = bool(autotune)
+    return ds.with_options(options)
 
 
 def _load_tfds(name, split, data_dir, download, shuffle, seed):

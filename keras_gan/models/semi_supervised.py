@@ -119,6 +119,8 @@ class SemiSupervisedGAN(GAN):
         """
         import tensorflow as tf
 
+        from keras_gan.datasets.loader import configured
+
         y_labelled = np.asarray(y_labelled).reshape(-1).astype("int32")
         if len(x_labelled) != len(y_labelled) or len(y_labelled) == 0:
             raise ValueError(
@@ -136,7 +138,7 @@ class SemiSupervisedGAN(GAN):
             .shuffle(max(len(y_labelled), 1000), seed=seed + 1)
             .batch(labelled_batch_size, drop_remainder=True)
         )
-        return tf.data.Dataset.zip((unlabelled, labelled)).prefetch(tf.data.AUTOTUNE)
+        return configured(tf.data.Dataset.zip((unlabelled, labelled)).prefetch(tf.data.AUTOTUNE))
 
     def check_data(self, x, y=None):
         spec = getattr(x, "element_spec", None)

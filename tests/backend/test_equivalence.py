@@ -91,8 +91,9 @@ def tensorflow_smoke():
     return {name: equivalence_cases.smoke(name) for name in equivalence_cases.smoke_names()}
 
 
-def test_every_model_trick_mixed_precision_and_ema_train_as_on_tensorflow(backend_results, tensorflow_smoke):
-    """Random draws differ between backends here; what each run logs, updates and counts must not."""
+def test_mixed_precision_ema_and_other_trick_settings_train_as_on_tensorflow(backend_results, tensorflow_smoke):
+    """Random draws differ between backends here; what each run logs, updates and counts must not. (Every
+    model and every trick as the matrix configures it: `tests/test_matrix.py`, across backends too.)"""
     backend, out = backend_results
     with open(out / "smoke.json") as f:
         results = json.load(f)

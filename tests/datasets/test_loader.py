@@ -50,3 +50,18 @@ def test_failed_download_names_the_offline_alternative(monkeypatch):
 def test_unknown_dataset_name():
     with pytest.raises(ValueError, match="Unknown dataset 'not_a_dataset'.*digits"):
         datasets.load("not_a_dataset")
+
+
+def test_the_pipelines_keras_gan_builds_have_autotuning_off_unless_asked():
+    """An autotuned iterator's teardown can keep `fit` idle for seconds after its last step
+    (benchmarks/fit_speeds.py); the package's pipelines turn autotuning off, from every source."""
+    import keras_gan
+
+    assert datasets.load("digits").options().autotune.enabled is False
+    assert datasets.load("digits", autotune=True).options().autotune.enabled is True
+    with tfds.testing.mock_data(num_examples=24):
+        assert datasets.load("mnist", batch_size=8).options().autotune.enabled is False
+        assert datasets.load("mnist", batch_size=8, autotune=True).options().autotune.enabled is True
+    x, _ = datasets.load("digits", as_numpy=True)
+    paired = keras_gan.models.SemiSupervisedGAN.make_dataset(x[:32], x[:8], np.arange(8) % 3, batch_size=8)
+    assert paired.options().autotune.enabled is False
