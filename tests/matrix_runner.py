@@ -2,8 +2,7 @@
 
 `python -m tests.matrix_runner OUT tensorflow torch jax` runs
 `python -m tests.harness OUT` once per backend (`KERAS_BACKEND` is fixed at
-import; TensorFlow's in 2 processes of half the records each, merged into one
-file), all at once, at the suite's own priority: the matrix is a third of the
+import; `SHARDS` splits a backend's records over several processes), all at once, at the suite's own priority: the matrix is a third of the
 suite's work, and a lowered priority only left it to run alone at the end. A
 backend whose run fails leaves `OUT/matrix_<backend>.failed` with its last
 output. `tests/conftest.py` starts it after collection when matrix tests are
@@ -19,10 +18,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 
-#: Processes per backend, each running every n-th record (`KERAS_GAN_MATRIX_SHARD=i/n`). TensorFlow's records
-#: take the longest (graph building); in one process (one intra-op thread, as the suite sets) they ran alone on
-#: one core for the suite's last minutes. In two, both cores share that tail.
-SHARDS = {"tensorflow": 2, "jax": 1, "torch": 1}
+#: Processes per backend, each running every n-th record (`KERAS_GAN_MATRIX_SHARD=i/n`, merged into one file).
+#: One each: on 2 cores the suite keeps both busy throughout, and TensorFlow in 2 processes only slowed the
+#: others (clean clone, 2,051 tests: 22 min 24 s with 2, 20 min 33 s with 1 in the working tree). More cores
+#: than processes: raise a count.
+SHARDS = {"tensorflow": 1, "jax": 1, "torch": 1}
 
 
 def _merge(out_dir, backend, count):
