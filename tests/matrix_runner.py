@@ -3,8 +3,9 @@
 `python -m tests.matrix_runner OUT tensorflow torch jax` runs
 `python -m tests.harness OUT` once per backend (`KERAS_BACKEND` is fixed at
 import; `SHARDS` can split a backend's records over several processes), all at
-once, at the suite's own priority: the matrix is a third of the suite's work, and a lowered priority only left it to run alone at the end. A
-backend whose run fails leaves `OUT/matrix_<backend>.failed` with its last
+once, at the suite's own priority: the matrix is a third of the suite's work,
+and a lowered priority only left it to run alone at the end. A backend whose
+run fails leaves `OUT/matrix_<backend>.failed` with its last
 output. `tests/conftest.py` starts it after collection when matrix tests are
 selected, and stops it at the end of the session.
 """
