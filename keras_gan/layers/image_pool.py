@@ -58,6 +58,7 @@ class ImagePool(SavesSeedState, keras.layers.Layer):
             initializer="zeros",
             trainable=False,
             dtype="float32",
+            autocast=False,  # read as float32 under a mixed policy too (the stored images are not rounded)
             name="images",
         )
         self.count = self.add_weight(

@@ -83,3 +83,30 @@ def test_pool_random_stream_resumes_after_loading(tmp_path):
             keras.ops.convert_to_numpy(pool(x, training=True)),
             keras.ops.convert_to_numpy(restored(x, training=True)),
         )
+
+
+def test_default_pool_holds_fifty_images_as_in_the_cyclegan_paper():
+    """Zhu et al. 2017, section 4: a buffer of the 50 previously generated images."""
+    pool = ImagePool(seed=0)
+    pool.build((None, 2, 2, 1))
+    assert pool.pool_size == 50
+    assert tuple(pool.images.shape) == (50, 2, 2, 1) and pool.images.dtype == "float32"
+    assert tuple(pool.count.shape) == () and pool.count.dtype == "int32"
+    assert {k: pool.get_config()[k] for k in ("pool_size", "seed")} == {"pool_size": 50, "seed": 0}
+
+
+@pytest.mark.parametrize("shape", [None, (None,), (None, None, 2, 1), (None, 2, None, 1)])
+def test_inputs_without_a_fixed_image_shape_are_refused_with_the_shape(shape):
+    pool = ImagePool(4, name="fakes")
+    with pytest.raises(ValueError, match=r"ImagePool layer 'fakes' stores images of a fixed shape") as error:
+        pool.build(shape)
+    assert ("unknown" if shape is None else str(shape)) in str(error.value)
+
+
+def test_the_pool_returns_its_compute_dtype_under_mixed_precision():
+    """The pool stores float32 and returns what it was given: float16 under a mixed_float16 policy."""
+    pool = ImagePool(4, seed=0, dtype="mixed_float16")
+    images = keras.ops.cast(_batch(0, 6), "float16")  # fills the pool, then swaps
+    for _ in range(2):
+        out = pool(images, training=True)
+        assert keras.backend.standardize_dtype(out.dtype) == "float16"
