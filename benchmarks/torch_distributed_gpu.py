@@ -22,46 +22,20 @@ import argparse
 import datetime
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "tests", "backend", "torch_distribution_cases.py")
 sys.path.insert(0, ROOT)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _launch(out, extra, backend, seconds=300):
+    from tests.backend.torch_distribution_cases import launch
+
     env = dict(os.environ, KERAS_BACKEND="torch", KERAS_GAN_DIST_BACKEND=backend, OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    address = f"127.0.0.1:{_free_port()}"
-    processes, results = [], []
-    deadline = time.monotonic() + seconds
-    try:
-        for rank in range(2):
-            processes.append(subprocess.Popen([sys.executable, SCRIPT, out, address, "2", str(rank), *extra],
-                                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                              text=True, start_new_session=True))
-        for process in processes:
-            try:
-                _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                stderr = "timed out"
-            results.append((process.returncode, stderr))
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
-    return results
+    return launch(out, extra, env, seconds)
 
 
 def _load(folder, name):
@@ -137,7 +111,7 @@ def forced(out):
     backend = os.environ.get("KERAS_GAN_DIST_BACKEND", "nccl")  # gloo: a dry run of this script on a CPU
     if torch.cuda.is_available():
         torch.cuda.set_device(0)
-    dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{_free_port()}", rank=0, world_size=1,
+    dist.init_process_group(backend, init_method=f"tcp://{cases.free_address()}", rank=0, world_size=1,
                             timeout=datetime.timedelta(seconds=120))
     try:  # what the branch flag's broadcast did before it was put on Keras's device
         dist.broadcast(torch.tensor([1], dtype=torch.int32), src=0)

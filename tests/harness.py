@@ -677,14 +677,12 @@ def main(out_dir, names=()):
         jobs.update({f"eager:{m}": functools.partial(run_eager, m) for m in MODELS})
         if keras.backend.backend() in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
             jobs.update({f"data_parallel:{t}": functools.partial(run_data_parallel_test, t) for t in TRICKS})
-    shard, shards = (int(n) for n in os.environ.get("KERAS_GAN_MATRIX_SHARD", "0/1").split("/"))
     records = {}
-    for key in list(jobs)[shard::shards]:  # every shards-th job, in order (the data-parallel ones stay last)
+    for key, job in jobs.items():
         start = time.perf_counter()
-        records[key] = jobs[key]()
+        records[key] = job()
         records[key]["seconds"] = round(time.perf_counter() - start, 2)  # where the matrix's time goes
-    suffix = f".{shard}" if shards > 1 else ""
-    path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}{suffix}.json")
+    path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
     with open(path + ".part", "w") as f:
         json.dump(records, f)
     os.replace(path + ".part", path)

@@ -6,7 +6,6 @@ streaming metrics in `keras_gan.metrics.FrechetInceptionDistance` and
 by batch.
 """
 
-
 import numpy as np
 
 from keras_gan.utils.arguments import check_int, check_seed

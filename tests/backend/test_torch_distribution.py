@@ -9,17 +9,15 @@ import importlib.util
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 
+from tests.backend.torch_distribution_cases import launch
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SCRIPT = os.path.join(HERE, "torch_distribution_cases.py")
 CASES = ("k1", "k2", "gradient_penalty", "own_random_draws", "batch_statistics")
 TOLERANCE = 1e-5
 
@@ -27,18 +25,12 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                 reason="torch is not installed: pip install -e '.[torch]'")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("torch_distributed")
     env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    for rank, (code, stderr) in enumerate(_launch(out, [], env, seconds=300)):
+    for rank, (code, stderr) in enumerate(launch(out, [], env, seconds=300)):
         assert code == 0, f"process {rank}:\n{stderr[-4000:]}"
     return out
 
@@ -64,27 +56,6 @@ def test_two_processes_train_one_model_equal_to_one_process(runs, case, rank):
                                    err_msg=f"{case}: history {key}")
 
 
-def _launch(out, extra, env, seconds=240):
-    """Both processes of `SCRIPT OUT ADDRESS 2 RANK *extra`: `[(returncode, stderr)]`, all stopped by the deadline."""
-    address = f"127.0.0.1:{_free_port()}"
-    processes, results = [], []
-    deadline = time.monotonic() + seconds
-    try:
-        for rank in range(2):
-            processes.append(subprocess.Popen([sys.executable, SCRIPT, str(out), address, "2", str(rank), *extra],
-                                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                              text=True, start_new_session=True))
-        for process in processes:
-            _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            results.append((process.returncode, stderr))
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
-    return results
-
-
 def test_two_killed_processes_resume_to_the_uninterrupted_weights_and_history(tmp_path):
     """Killed (SIGKILL) mid-epoch 3 of 4, both processes restart: `BackupAndRestore` (a folder per process)
     takes them from the end of epoch 2 to the one-process run's final state, and their History holds the
@@ -92,10 +63,10 @@ def test_two_killed_processes_resume_to_the_uninterrupted_weights_and_history(tm
     4 epochs; one that restored nothing would end elsewhere)."""
     env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    killed = _launch(tmp_path, ["--resume", "killed"], env)
+    killed = launch(tmp_path, ["--resume", "killed"], env)
     assert [code for code, _ in killed] == [-signal.SIGKILL] * 2, [err[-2000:] for _, err in killed]
     assert not (tmp_path / "killed_0").exists()  # it never finished
-    resumed = _launch(tmp_path, ["--resume", "resumed"], env)
+    resumed = launch(tmp_path, ["--resume", "resumed"], env)
     assert [code for code, _ in resumed] == [0, 0], [err[-3000:] for _, err in resumed]
     ref_state, ref_record = _load(tmp_path / "one", "resume")
     for rank in range(2):

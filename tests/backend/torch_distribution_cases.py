@@ -30,6 +30,57 @@ GLOBAL_BATCH = 8
 BACKEND = os.environ.get("KERAS_GAN_DIST_BACKEND", "gloo")
 
 
+def free_address():
+    """`127.0.0.1:PORT` with a port free now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def launch(out, extra, env, seconds=240):
+    """This script as processes 0 and 1 (`OUT ADDRESS 2 RANK *extra`) on a free port of 127.0.0.1:
+    `[(returncode, stderr)]`; a process still running at the deadline is killed (its code is then None)."""
+    import signal
+    import subprocess
+    import time
+
+    address = free_address()
+    processes, results = [], []
+    deadline = time.monotonic() + seconds
+    try:
+        for rank in range(2):
+            processes.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), str(out), address, "2",
+                                               str(rank), *extra], env=env, cwd=os.path.dirname(os.path.dirname(HERE)),
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                              start_new_session=True))
+        for process in processes:
+            try:
+                _, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                stderr = f"still running after {seconds} s"
+            results.append((process.returncode, stderr))
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+    return results
+
+
+def _join(address, rank, count):
+    """Joins the process group of `count` processes at `tcp://address` (`BACKEND`)."""
+    import torch.distributed as dist
+
+    if BACKEND == "nccl":  # one GPU per process (NCCL refuses two processes on one GPU)
+        import torch
+
+        torch.cuda.set_device(rank % max(1, torch.cuda.device_count()))
+    dist.init_process_group(BACKEND, init_method=f"tcp://{address}", rank=rank, world_size=count,
+                            timeout=datetime.timedelta(seconds=240))
+
+
 def _cases(rank):
     import keras
 
@@ -127,12 +178,7 @@ def resume(out, address, count, rank, phase):
         gan, x = _resume_case(0)
         history = gan.fit(x, batch_size=GLOBAL_BATCH, epochs=RESUME_EPOCHS, shuffle=False, verbose=0).history
         _save(os.path.join(out, "one"), "resume", _result(gan, history))
-    if BACKEND == "nccl":  # one GPU per process (NCCL refuses two processes on one GPU)
-        import torch
-
-        torch.cuda.set_device(rank % max(1, torch.cuda.device_count()))
-    dist.init_process_group(BACKEND, init_method=f"tcp://{address}", rank=rank, world_size=count,
-                            timeout=datetime.timedelta(seconds=240))
+    _join(address, rank, count)
     try:
         local = GLOBAL_BATCH // count
         keras.utils.set_random_seed(0)
@@ -160,12 +206,7 @@ def main(out, address, count, rank, names):
             gan, args, kwargs = _cases(0)[name]()
             _save(os.path.join(out, "one"), name, _result(gan, gan.fit(*args, shuffle=False, verbose=0,
                                                                         **kwargs).history))
-    if BACKEND == "nccl":  # one GPU per process (NCCL refuses two processes on one GPU)
-        import torch
-
-        torch.cuda.set_device(rank % max(1, torch.cuda.device_count()))
-    dist.init_process_group(BACKEND, init_method=f"tcp://{address}", rank=rank, world_size=count,
-                            timeout=datetime.timedelta(seconds=240))
+    _join(address, rank, count)
     try:
         local = GLOBAL_BATCH // count
         for name in names:
