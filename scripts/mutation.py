@@ -8,13 +8,20 @@ Usage:
 For each module, the package is copied to a scratch folder (nothing here is
 touched), mutmut (3.x) mutates the module's source and runs the tests that
 cover it, and the killed share is printed: killed / (killed + survived +
-mutants no selected test reaches). Timeouts count as killed, as mutmut counts
-them. Surviving mutants are listed with `mutmut show NAME` in the scratch
+mutants no selected test reaches). mutmut forks its mutant runs from a process
+that has already run TensorFlow, and a forked TensorFlow can hang: a mutant
+the tests pass was reported as a timeout (which mutmut counts as killed). So
+every mutant mutmut timed out is run again alone, in a fresh interpreter, on
+the tests that cover its function, and counted by that run: killed if they
+fail, survived if they pass, a timeout only if it still runs past the limit
+(`--recheck-limit`, seconds). Surviving mutants are listed with `mutmut show NAME` in the scratch
 folder, which is kept (its path is printed). Goals: 90 % in losses, tricks and
 layers; 80 % in the step. This is a separate command, not part of `pytest`.
 """
 
 import argparse
+import collections
+import glob
 import json
 import os
 import shutil
@@ -24,6 +31,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
 
 #: module: (source paths mutated, tests run against them, goal)
 MODULES = {
@@ -36,14 +44,27 @@ MODULES = {
 }
 
 
-def config(sources, tests):
+#: pytest's options for every mutant run: the project's addopts (doctests over the package, durations) dropped,
+#: only the selected tests, stopping at the first failure.
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", "-x", "-o", "addopts=", "-m", "not slow"]
+
+#: mutmut's exit codes for a timeout (its own, and SIGXCPU's), and the one written for a timeout confirmed alone.
+TIMEOUTS = (36, -24, 24, 152, 255)
+TIMEOUT = 36
+
+
+def config(sources, tests, only=(), isolation="forkserver"):
     return "\n".join([
         "",
         "[tool.mutmut]",
         f"source_paths = {json.dumps(sources)}",
+        *([f"only_mutate = {json.dumps(list(only))}"] if only else []),
+        # Each mutant's run is forked from a server that has only collected the tests, not one that has run
+        # TensorFlow: a fork of a process whose TensorFlow runtime has started can hang in its first graph.
+        f'process_isolation = "{isolation}"',
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
         # The project's addopts (doctests over the package, durations) are dropped: only the selected tests run.
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "-o", "addopts=", "-m", "not slow"]',
+        f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
         'also_copy = ["keras_gan/", "tests/", "conftest.py", "examples/", "scripts/"]',
         "",
     ])
@@ -83,16 +104,51 @@ _inspect.getfullargspec = _unwrapped_argspec
 """
 
 
-def run(module, timeout):
-    sources, tests, goal = MODULES[module]
+def recheck_timeouts(folder, env, limit):
+    """Runs each mutant mutmut timed out alone in a fresh interpreter, on the tests mutmut found covering its
+    function, and records that run's verdict in mutmut's own files (so `mutmut results` agrees).
+
+    Returns:
+        `{"killed": n, "survived": n, "timeout": n, ...}`: the rechecked mutants' new statuses.
+    """
+    mutants = os.path.join(folder, "mutants")
+    with open(os.path.join(mutants, "mutmut-stats.json")) as f:
+        tests_by_function = json.load(f)["tests_by_mangled_function_name"]
+    verdicts = collections.Counter()
+    for meta_path in sorted(glob.glob(os.path.join(mutants, "**", "*.meta"), recursive=True)):
+        with open(meta_path) as f:
+            meta = json.load(f)
+        codes = meta["exit_code_by_key"]
+        for name, code in codes.items():
+            if code not in TIMEOUTS:
+                continue
+            tests = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
+            process = subprocess.Popen([sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests], cwd=mutants,
+                                       env=dict(env, MUTANT_UNDER_TEST=name), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                codes[name] = process.wait(timeout=limit)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                codes[name] = TIMEOUT
+            verdicts[{0: "survived", 1: "killed", TIMEOUT: "timeout"}.get(codes[name], f"exit {codes[name]}")] += 1
+        with open(meta_path + ".part", "w") as f:
+            json.dump(meta, f)
+        os.replace(meta_path + ".part", meta_path)
+    return verdicts
+
+
+def run(module, timeout, recheck_limit, only=(), isolation="forkserver"):
+    """mutmut on one module in a fresh scratch copy, its timeouts rechecked; the score printed."""
+    sources, tests, _ = MODULES[module]
     folder = scratch_copy()
     with open(os.path.join(folder, "conftest.py"), "a") as f:
         f.write(ARGSPEC_PATCH)
     with open(os.path.join(folder, "pyproject.toml"), "a") as f:
-        f.write(config(sources, tests))
-    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
+        f.write(config(sources, tests, only, isolation))
     partial = ""
-    process = subprocess.Popen(["mutmut", "run"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(["mutmut", "run"], cwd=folder, env=ENV, stdout=subprocess.DEVNULL,
                                start_new_session=True)
     try:
         process.wait(timeout=timeout)
@@ -100,29 +156,65 @@ def run(module, timeout):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         partial = f" (PARTIAL: stopped after {timeout:.0f} s; mutants not yet run are not counted)"
-    subprocess.run(["mutmut", "export-cicd-stats"], cwd=folder, env=env, stdout=subprocess.DEVNULL, check=True)
-    with open(os.path.join(folder, "mutants", "mutmut-cicd-stats.json")) as f:
-        stats = json.load(f)
-    killed = stats.get("killed", 0) + stats.get("timeout", 0)
-    reached = killed + stats.get("survived", 0) + stats.get("no_tests", 0)
+    return score(module, folder, recheck_limit, partial)
+
+
+#: mutmut's exit codes -> the statuses counted here.
+STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", None: "not run",
+          **{code: "timeout" for code in TIMEOUTS}}
+
+
+def score(module, folder, recheck_limit, partial=""):
+    """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
+    (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches)."""
+    rechecked = recheck_timeouts(folder, ENV, recheck_limit)
+    if rechecked:
+        print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out, run again alone: "
+              + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
+    totals = collections.Counter()
+    for meta_path in sorted(glob.glob(os.path.join(folder, "mutants", "**", "*.py.meta"), recursive=True)):
+        with open(meta_path) as f:
+            counts = collections.Counter(STATUS.get(code, "suspicious")
+                                         for code in json.load(f)["exit_code_by_key"].values())
+        if not counts:
+            continue
+        totals.update(counts)
+        print(f"    {os.path.relpath(meta_path[:-5], os.path.join(folder, 'mutants'))}: {_line(counts)}")
+    reached = totals["killed"] + totals["timeout"] + totals["survived"] + totals["no tests"]
     if not reached:
         print(f"{module:7s} mutmut ran no mutant: its test run failed before mutating (see `cd {folder} && mutmut "
               "run`; docs/reliability.md, Mutation testing, says how Keras's signatures were kept readable).",
               flush=True)
         return float("nan")
-    share = killed / reached
-    print(f"{module:7s} killed {killed} of {reached} ({share:.1%}; goal {goal:.0%}); survived "
-          f"{stats.get('survived', 0)}, no test reaches {stats.get('no_tests', 0)}, suspicious "
-          f"{stats.get('suspicious', 0)}{partial}; details: cd {folder} && mutmut results", flush=True)
-    return share
+    goal = MODULES[module][2] if module in MODULES else float("nan")
+    print(f"{module:7s} {_line(totals)} (goal {goal:.0%}){partial}; details: cd {folder} && mutmut results",
+          flush=True)
+    return (totals["killed"] + totals["timeout"]) / reached
+
+
+def _line(counts):
+    reached = counts["killed"] + counts["timeout"] + counts["survived"] + counts["no tests"]
+    share = f"{(counts['killed'] + counts['timeout']) / reached:.1%}" if reached else "-"
+    return (f"killed {counts['killed'] + counts['timeout']} of {reached} ({share}; timeouts {counts['timeout']}), "
+            f"survived {counts['survived']}, no test reaches {counts['no tests']}, not run {counts['not run']}"
+            + (f", suspicious {counts['suspicious']}" if counts["suspicious"] else ""))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES))
+    parser.add_argument("modules", nargs="*", default=None)
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="seconds per module")
+    parser.add_argument("--recheck-limit", type=float, default=600,
+                        help="seconds a timed-out mutant's tests may run alone before it counts as a timeout")
+    parser.add_argument("--only", nargs="+", default=(), metavar="FILE",
+                        help="mutate only these files of the module (mutmut's only_mutate globs)")
+    parser.add_argument("--isolation", choices=("forkserver", "fork"), default="forkserver",
+                        help="mutmut's process_isolation (fork: faster start, but see above)")
+    parser.add_argument("--recheck", metavar="FOLDER",
+                        help="only recheck the timeouts of an earlier run's scratch folder, and score it")
     args = parser.parse_args(argv)
+    args.modules = args.modules or ([] if args.recheck else list(MODULES))
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
@@ -132,8 +224,14 @@ def main(argv=None):
         return 0
     if shutil.which("mutmut") is None:
         sys.exit("mutmut is not installed: pip install 'mutmut>=3.8'")
+    if args.recheck:
+        if len(args.modules) != 1:
+            parser.error("--recheck FOLDER scores one module's run: name it (python scripts/mutation.py layers "
+                         "--recheck FOLDER)")
+        score(args.modules[0], args.recheck, args.recheck_limit)
+        return 0
     for module in args.modules:
-        run(module, args.timeout)
+        run(module, args.timeout, args.recheck_limit, args.only, args.isolation)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,17 +150,25 @@ def pytest_sessionfinish(session, exitstatus):
         return
     out = os.environ.get(_MATRIX_ENV, "")
     pid_file = os.path.join(out, "runner.pid")
-    if not os.path.exists(pid_file) or os.path.exists(os.path.join(out, "runner.done")):
-        return
-    import signal
+    if os.path.exists(pid_file) and not os.path.exists(os.path.join(out, "runner.done")):
+        import signal
 
-    try:
-        os.killpg(int(open(pid_file).read()), signal.SIGTERM)  # the runner and its backends' processes
-    except (ProcessLookupError, ValueError):
-        pass
-    process = _MATRIX.get("process")
-    if process is not None:
-        process.wait(timeout=30)
+        try:
+            os.killpg(int(open(pid_file).read()), signal.SIGTERM)  # the runner and its backends' processes
+        except (ProcessLookupError, ValueError):
+            pass
+        process = _MATRIX.get("process")
+        if process is not None:
+            process.wait(timeout=30)
+    seconds = os.path.join(out, "runner.seconds.json")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.path.exists(seconds) and reporter is not None:
+        with open(seconds) as f:
+            spent = json.load(f)
+        reporter.write_line("the matrix's processes (CPU s / wall s): " + ", ".join(
+            f"{name} {times['cpu']:.0f} / {times['wall']:.0f}" for name, times in spent.items()))
+    if out.startswith(tempfile.gettempdir()) and os.path.basename(out).startswith("keras_gan_matrix_"):
+        shutil.rmtree(out, ignore_errors=True)  # records, logs, JAX's cache, the backends' temporary files
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ writes one JSON record per pair.
 """
 
 import functools
+import hashlib
 import json
 import os
 import sys
@@ -665,28 +666,91 @@ def check_data_parallel(trick_name, record, backend):
     assert not record["differences"], f"{where}: variables away from one device's: {record['differences']}"
 
 
-def main(out_dir, names=()):
-    """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records."""
+def _claim(folder, key):
+    """Whether this process takes job `key`: the first process to create its claim file does."""
+    name = hashlib.sha1(key.encode()).hexdigest()
+    try:
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
+def _alive(pid_file):
+    try:
+        with open(pid_file) as f:
+            os.kill(int(f.read()), 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _helper_records(path):
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.endswith("\n")]  # a line cut by a crash is left out
+    return {line["key"]: line["record"] for line in lines}
+
+
+def main(out_dir, names=(), helper=False):
+    """Runs the matrix (or the `model:trick` pairs named) and writes one JSON file of records.
+
+    The whole matrix is shared out by claim files: the backend's first process takes its jobs from the
+    front; a helper (`--helper`, which `tests/matrix_runner.py` starts for the backend still running when
+    another backend's process ends, so a freed core is used) takes them from the back, data-parallel jobs
+    last in both, and appends its records to a file the first process merges before writing the backend's.
+    """
     _two_device_cpus()
     _fast_jax_compilation(out_dir)
+    backend = keras.backend.backend()
     pairs = [tuple(n.split(":")) for n in names] or [(m, t) for m in MODELS for t in TRICKS]
     jobs = {f"{m}:{t}": functools.partial(run_pair, m, t) for m, t in pairs}
+    parallel = {}
     if not names:
         jobs.update({f"source:{m}:{s}": functools.partial(run_source, m, s) for m in SOURCE_MODELS for s in SOURCES})
         jobs.update({f"mistake:{k}:{s}": functools.partial(run_mistake, k, s) for k in MISTAKES for s in SOURCES})
         jobs.update({f"eager:{m}": functools.partial(run_eager, m) for m in MODELS})
-        if keras.backend.backend() in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
-            jobs.update({f"data_parallel:{t}": functools.partial(run_data_parallel_test, t) for t in TRICKS})
+        if backend in DATA_PARALLEL_BACKENDS:  # last: a strategy changes TF's collective state
+            parallel = {f"data_parallel:{t}": functools.partial(run_data_parallel_test, t) for t in TRICKS}
+    order = list(jobs)[::-1] + list(parallel)[::-1] if helper else list(jobs) + list(parallel)
+    jobs.update(parallel)
+    claims = os.path.join(out_dir, f"claims_{backend}")
+    os.makedirs(claims, exist_ok=True)
+    helper_path = os.path.join(out_dir, f"matrix_{backend}.helper.jsonl")
+    helper_done = os.path.join(out_dir, f"matrix_{backend}.helper.done")
     records = {}
-    for key, job in jobs.items():
-        start = time.perf_counter()
-        records[key] = job()
-        records[key]["seconds"] = round(time.perf_counter() - start, 2)  # where the matrix's time goes
-    path = os.path.join(out_dir, f"matrix_{keras.backend.backend()}.json")
+    if helper:
+        with open(helper_path[:-len(".jsonl")] + ".pid", "w") as f:
+            f.write(str(os.getpid()))
+    try:
+        for key in order:
+            if names or _claim(claims, key):
+                start = time.perf_counter()
+                records[key] = jobs[key]()
+                records[key]["seconds"] = round(time.perf_counter() - start, 2)  # where the matrix's time goes
+                if helper:
+                    with open(helper_path, "a") as f:
+                        f.write(json.dumps({"key": key, "record": records[key]}) + "\n")
+    finally:
+        if helper:
+            open(helper_done, "w").close()
+    if helper:
+        return
+    # The jobs a helper claimed: wait for its records (or its end), and run any it left without one.
+    while set(jobs) - set(records) - set(_helper_records(helper_path)) and not os.path.exists(helper_done) \
+            and _alive(helper_path[:-len(".jsonl")] + ".pid"):
+        time.sleep(0.5)
+    records.update(_helper_records(helper_path))
+    for key in [key for key in jobs if key not in records]:
+        records[key] = jobs[key]()
+    records = {key: records[key] for key in jobs}
+    path = os.path.join(out_dir, f"matrix_{backend}.json")
     with open(path + ".part", "w") as f:
         json.dump(records, f)
     os.replace(path + ".part", path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:])
+    arguments = [a for a in sys.argv[2:] if a != "--helper"]
+    main(sys.argv[1], arguments, helper="--helper" in sys.argv[2:])

@@ -110,3 +110,40 @@ def test_the_pool_returns_its_compute_dtype_under_mixed_precision():
     for _ in range(2):
         out = pool(images, training=True)
         assert keras.backend.standardize_dtype(out.dtype) == "float16"
+
+
+def test_a_negative_pool_size_is_refused_with_what_it_counts():
+    with pytest.raises(ValueError) as error:
+        ImagePool(-1)
+    assert str(error.value) == ("`pool_size` must be an int >= 0 (stored images; 0 disables the pool). "
+                                "Received: pool_size=-1 (the int -1).")
+
+
+def test_two_pools_with_one_seed_make_the_same_swaps_and_other_seeds_differ():
+    def outputs(seed):
+        pool = ImagePool(pool_size=4, seed=seed)
+        return [_ids(keras.ops.convert_to_numpy(pool(_batch(10 * step), training=True))) for step in range(8)]
+
+    assert outputs(3) == outputs(3)
+    assert any(outputs(seed) != outputs(3) for seed in (4, 5))
+
+
+def test_flat_features_are_pooled_too():
+    """Any fixed shape (batch, ...) is pooled, features as well as images."""
+    pool = ImagePool(pool_size=2, seed=0)
+    out = pool(np.arange(6, dtype="float32").reshape(3, 2), training=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(out)[:2], [[0, 1], [2, 3]])
+    assert tuple(pool.images.shape) == (2, 2)
+
+
+@pytest.mark.parametrize("policy", [None, "mixed_float16", "bfloat16"])
+def test_the_pool_keeps_two_non_trainable_variables_and_stores_float32(policy):
+    """The store is float32 whatever the layer's policy (a bfloat16 store would round the images); nothing
+    in the pool is trained; a disabled pool keeps a single slot."""
+    for size, slots in ((3, 3), (0, 1)):
+        pool = ImagePool(size, seed=0, dtype=policy)
+        pool.build((None, 2, 2, 1))
+        assert pool.trainable_weights == []
+        described = [(v.name, tuple(v.shape), v.dtype, v.trainable) for v in pool.weights]
+        assert described == [("images", (slots, 2, 2, 1), "float32", False), ("count", (), "int32", False)]
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(pool.count), 0)
