@@ -54,9 +54,11 @@ class SelfAttention(keras.layers.Layer):
             )
         channels = int(shape[-1])
         inner = max(1, channels // self.reduction)
-        self.query = keras.layers.Dense(inner, use_bias=False, name="query")
-        self.key = keras.layers.Dense(inner, use_bias=False, name="key")
-        self.value = keras.layers.Dense(channels, use_bias=False, name="value")
+        # The projections compute in this layer's dtype policy (a layer given dtype="mixed_float16" has float16
+        # inputs, not only under a global mixed policy).
+        self.query = keras.layers.Dense(inner, use_bias=False, name="query", dtype=self.dtype_policy)
+        self.key = keras.layers.Dense(inner, use_bias=False, name="key", dtype=self.dtype_policy)
+        self.value = keras.layers.Dense(channels, use_bias=False, name="value", dtype=self.dtype_policy)
         for layer in (self.query, self.key, self.value):
             layer.build((None, channels))
         self.gamma = self.add_weight(shape=(), initializer="zeros", name="gamma")

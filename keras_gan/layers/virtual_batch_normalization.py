@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.utils.arguments import check_bool, check_callable, check_int, check_number, received
+from keras_gan.utils.arguments import check_bool, check_int, check_number, received
 from keras_gan.utils.messages import describe, shape_text
 
 
@@ -145,7 +145,10 @@ class WithReferenceBatch(keras.layers.Layer):
 
     def __init__(self, network, reference, **kwargs):
         super().__init__(**kwargs)
-        self.network = check_callable(network, "network", "a Keras model or layer")
+        if not isinstance(network, keras.layers.Layer):  # it is built, flattened and serialized as one
+            raise TypeError("`network` must be a Keras model or layer (Sequential, functional or subclassed) "
+                            f"holding the VirtualBatchNormalization layers. {received('network', network)}")
+        self.network = network
         reference = _reference_array(reference)
         _check_reference_sizes(network, len(reference))
         self.reference = self.add_weight(
@@ -210,9 +213,7 @@ def _reference_array(reference):
 
 def _check_reference_sizes(network, rows):
     """Every `VirtualBatchNormalization` inside `network` must read `rows` reference rows."""
-    flatten = getattr(network, "_flatten_layers", None)
-    layers = list(flatten(include_self=True, recursive=True)) if callable(flatten) else [network]
-    wrong = [layer for layer in layers
+    wrong = [layer for layer in network._flatten_layers(include_self=True, recursive=True)
              if isinstance(layer, VirtualBatchNormalization) and layer.reference_size != rows]
     if wrong:
         found = ", ".join(f"'{layer.name}' (reference_size={layer.reference_size})" for layer in wrong)

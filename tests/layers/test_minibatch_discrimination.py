@@ -99,3 +99,47 @@ def test_bad_sizes_are_refused():
         MinibatchDiscrimination(0, 3)
     with pytest.raises(ValueError, match="reduction"):
         MinibatchDiscrimination(2, 3, reduction="max")
+
+
+def _message(call):
+    with pytest.raises((TypeError, ValueError)) as error:
+        call()
+    return f"{type(error.value).__name__}: {error.value}"
+
+
+def test_every_argument_is_refused_with_what_it_counts_and_the_value():
+    assert _message(lambda: MinibatchDiscrimination(0, 3)) == (
+        "ValueError: `num_kernels` must be an int >= 1 (B, the kernels added as features). "
+        "Received: num_kernels=0 (the int 0).")
+    assert _message(lambda: MinibatchDiscrimination(2, 0)) == (
+        "ValueError: `kernel_dim` must be an int >= 1 (C, the dimension of each kernel's projection). "
+        "Received: kernel_dim=0 (the int 0).")
+    assert _message(lambda: MinibatchDiscrimination(2, 3, reduction="max")) == (
+        "ValueError: `reduction` must be one of 'sum', 'mean'. Received: reduction='max' (the string 'max').")
+    assert _message(lambda: MinibatchDiscrimination(2, 3, kernel_initializer="nope")) == (
+        "ValueError: `kernel_initializer` must be a Keras initializer, its name (e.g. 'glorot_uniform') or None. "
+        "Received: kernel_initializer='nope' (the string 'nope').")
+    assert _message(lambda: MinibatchDiscrimination(2, 3, name="md").build(None)) == (
+        "ValueError: MinibatchDiscrimination layer 'md' expects inputs of shape (batch, features) or (batch, ...) "
+        "with every axis but the batch known (they are flattened to (batch, A)); received an input of shape "
+        "unknown. Give it features of a fixed size (e.g. after keras.layers.Flatten()).")
+    for shape in [(None,), (None, None), (None, 3, None)]:
+        assert f"received an input of shape {shape}" in _message(lambda: MinibatchDiscrimination(2, 3).build(shape))
+
+
+def test_defaults_and_the_kernel_they_build():
+    """Salimans et al.'s reference code: B = 100 kernels of C = 5, T drawn from N(0, 0.05^2), the sum."""
+    layer = MinibatchDiscrimination()
+    layer.build((None, 3, 4))
+    assert (layer.num_kernels, layer.kernel_dim, layer.reduction, layer.features) == (100, 5, "sum", 12)
+    assert [(w.name, tuple(w.shape), w.trainable) for w in layer.weights] == [("kernel", (12, 500), True)]
+    kernel = keras.ops.convert_to_numpy(layer.kernel)
+    assert abs(kernel.mean()) < 0.01 and 0.045 < kernel.std() < 0.055
+    config = layer.get_config()
+    assert config["kernel_initializer"]["class_name"] == "RandomNormal"
+    assert config["kernel_initializer"]["config"]["stddev"] == 0.05
+    assert (config["num_kernels"], config["kernel_dim"], config["reduction"]) == (100, 5, "sum")
+    ones = MinibatchDiscrimination(2, 3, kernel_initializer="ones")
+    ones.build((None, 4))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ones.kernel), np.ones((4, 6)))
+    assert tuple(ones.compute_output_shape((None, 4))) == (None, 6)

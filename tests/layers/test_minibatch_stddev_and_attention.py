@@ -86,3 +86,80 @@ def test_layers_compose_with_spectral_normalization_in_a_discriminator(tmp_path)
     loaded = keras.models.load_model(tmp_path / "d.keras", safe_mode=True)
     np.testing.assert_allclose(loaded.discriminator.predict(data[:8], verbose=0),
                                gan.discriminator.predict(data[:8], verbose=0), rtol=1e-4, atol=1e-5)
+
+
+def _message(call):
+    import pytest
+
+    with pytest.raises((TypeError, ValueError)) as error:
+        call()
+    return f"{type(error.value).__name__}: {error.value}"
+
+
+def test_minibatch_stddev_arguments_defaults_and_config():
+    assert _message(lambda: MinibatchStandardDeviation(0)) == (
+        "ValueError: `group_size` must be an int >= 1 (the largest number of samples per group). "
+        "Received: group_size=0 (the int 0).")
+    assert _message(lambda: MinibatchStandardDeviation(4, epsilon=-1.0)) == (
+        "ValueError: `epsilon` must be a number >= 0 (added to the variance). Received: epsilon=-1.0 (the float -1.0).")
+    default = MinibatchStandardDeviation()
+    assert (default.group_size, default.epsilon) == (4, 1e-8)  # Karras et al. 2018's group of 4
+    config = MinibatchStandardDeviation(group_size=2, epsilon=0.5).get_config()
+    assert (config["group_size"], config["epsilon"]) == (2, 0.5)
+    x = np.random.default_rng(4).normal(size=(4, 3)).astype("float32")
+    expected = np.sqrt(x.reshape(2, 2, 3).var(axis=0) + 0.5).mean(axis=1)  # epsilon inside the square root
+    out = np.asarray(MinibatchStandardDeviation.from_config(config)(x))
+    np.testing.assert_allclose(out[:, -1], [expected[r % 2] for r in range(4)], rtol=1e-5)
+
+
+def test_minibatch_stddev_refuses_unknown_feature_axes_with_the_shape():
+    assert _message(lambda: MinibatchStandardDeviation(name="mbstd").build(None)) == (
+        "ValueError: MinibatchStandardDeviation layer 'mbstd' expects inputs of shape (batch, height, width, "
+        "channels) or (batch, features), every axis but the batch known; received an input of shape unknown. Put "
+        "it where the feature map's size is fixed (after a convolution or a Dense layer).")
+    for shape in [(None,), (None, None, 3, 2), (None, 3, None, 2), (None, 3, 3, None)]:
+        assert f"received an input of shape {shape}" in _message(lambda: MinibatchStandardDeviation().build(shape))
+
+
+def test_minibatch_stddev_output_shape_and_dtype():
+    layer = MinibatchStandardDeviation(2, dtype="mixed_float16")
+    x = np.random.default_rng(5).normal(size=(4, 3, 3, 2)).astype("float16")
+    out = layer(x)
+    assert tuple(out.shape) == layer.compute_output_shape((4, 3, 3, 2)) == (4, 3, 3, 3)
+    assert keras.backend.standardize_dtype(out.dtype) == "float16"
+
+
+def test_self_attention_arguments_and_its_weights():
+    assert _message(lambda: SelfAttention(0)) == (
+        "ValueError: `reduction` must be an int >= 1 (channel reduction of the query and key). "
+        "Received: reduction=0 (the int 0).")
+    layer = SelfAttention()  # SAGAN's reduction of 8
+    layer.build((None, 3, 3, 16))
+    described = [(w.path.split("/")[-2:], tuple(w.shape)) for w in layer.trainable_weights]
+    assert sorted(described) == sorted([(["query", "kernel"], (16, 2)), (["key", "kernel"], (16, 2)),
+                                        (["value", "kernel"], (16, 16)), ([layer.name, "gamma"], ())])
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.gamma), 0.0)
+    narrow = SelfAttention(reduction=8)
+    narrow.build((None, 2, 2, 4))  # fewer channels than the reduction: one query/key channel
+    assert tuple(narrow.query.kernel.shape) == (4, 1)
+    assert SelfAttention(reduction=2).get_config()["reduction"] == 2
+
+
+def test_self_attention_refuses_what_is_not_a_fixed_feature_map():
+    assert _message(lambda: SelfAttention(name="attend").build(None)) == (
+        "ValueError: SelfAttention layer 'attend' expects feature maps of shape (batch, height, width, channels) "
+        "with known height, width and channels; received an input of shape unknown. Put it after a convolution "
+        "(on a 4-D feature map), or reshape flat features into one first (keras.layers.Reshape((height, width, "
+        "channels))).")
+    for shape in [(None, 16), (None, 2, 2, 2, 4), (None, None, 3, 8), (None, 3, None, 8), (None, 3, 3, None)]:
+        assert f"received an input of shape {shape}" in _message(lambda: SelfAttention().build(shape))
+
+
+def test_self_attention_output_shape_and_dtype():
+    layer = SelfAttention(reduction=2, dtype="mixed_float16")
+    x = np.random.default_rng(6).normal(size=(2, 3, 3, 4)).astype("float16")
+    layer.build(x.shape)
+    layer.gamma.assign(0.5)
+    out = layer(x)
+    assert tuple(out.shape) == tuple(layer.compute_output_shape(x.shape)) == x.shape
+    assert keras.backend.standardize_dtype(out.dtype) == "float16"
