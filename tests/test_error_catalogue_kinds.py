@@ -334,7 +334,7 @@ MISTAKES = [
                                       tricks=[keras_gan.tricks.R1Penalty]),
      TypeError, r"Received: <class .*R1Penalty'> \(a class: instantiate it\)"),
     (4, "a trick weight that is not a number", lambda tmp: keras_gan.tricks.GradientPenalty("10"),
-     TypeError, r"`weight` must be a number >= 0. Received: weight='10'"),
+     TypeError, r"`weight` must be a number >= 0 \(the factor of GradientPenalty's cost term\). Received: weight='10'"),
     (4, "a weight for a trick that adds no cost term", lambda tmp: keras_gan.tricks.TopK(weight=2.0),
      TypeError, r"TopK adds no cost term, so it takes no `weight`; received weight=2.0"),
     (4, "Packing(2.5)", lambda tmp: keras_gan.tricks.Packing(2.5),

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_number
 from keras_gan.utils.requirements import Requirement, cannot_use
 
 #: The thresholds' defaults: cross-entropy values (a non-saturating `g_loss < 0.3` means `D(G(z)) > 0.74`).
@@ -71,7 +72,12 @@ class TrainLosingPlayer(Trick):
     def __init__(self, discriminator_threshold=DEFAULT_THRESHOLDS[0], generator_threshold=DEFAULT_THRESHOLDS[1],
                  name="train_losing_player", **kwargs):
         super().__init__(name=name, **kwargs)
-        self._thresholds = (float(discriminator_threshold), float(generator_threshold))
+        # Any finite number: a critic's loss (Wasserstein, hinge) can be negative.
+        self._thresholds = (
+            check_number(discriminator_threshold, "discriminator_threshold",
+                         what="the discriminator's update is skipped while its last loss is below it"),
+            check_number(generator_threshold, "generator_threshold",
+                         what="the generator's update is skipped while its last loss is below it"))
         self.discriminator_threshold = self.add_weight(
             shape=(), initializer=keras.initializers.Constant(self._thresholds[0]), trainable=False,
             name="discriminator_threshold")

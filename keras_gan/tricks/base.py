@@ -1,9 +1,9 @@
 """`Trick`: something added to a GAN's game without writing a new model."""
 
-import numbers
 
 import keras
 
+from keras_gan.utils.arguments import check_number
 from keras_gan.utils.requirements import Requirement, batch_norm_problem, cannot_use
 from keras_gan.utils.seeds import SavesSeedState
 
@@ -223,11 +223,7 @@ class Trick(SavesSeedState, keras.layers.Layer):
             return None
         if weight is None:
             return 1.0
-        if isinstance(weight, (bool, str)) or not isinstance(weight, numbers.Real):
-            raise TypeError(f"{name}'s `weight` must be a number >= 0. Received: weight={weight!r}.")
-        if weight < 0:
-            raise ValueError(f"{name}'s `weight` must be >= 0. Received: weight={float(weight)}.")
-        return float(weight)
+        return check_number(weight, "weight", low=0, what=f"the factor of {name}'s cost term")
 
     def get_config(self):
         config = super().get_config()

@@ -8,6 +8,7 @@ from keras import ops
 from keras_gan.backend import replica_mean
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import received
 from keras_gan.utils.requirements import Requirement, cannot_use, network_io
 
 _INSTEAD = "HistoricalAveraging or OrthogonalRegularization"
@@ -124,8 +125,8 @@ class FeatureMatching(Trick):
     def __init__(self, weight=1.0, layer=-2, replace_objective=False, name="feature_matching", **kwargs):
         super().__init__(weight=weight, name=name, **kwargs)
         if isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral)):
-            raise TypeError(f"FeatureMatching's `layer` must be a layer name or an int index into "
-                            f"`discriminator.layers`. Received: layer={layer!r}.")
+            raise TypeError("FeatureMatching's `layer` must be a layer name or an int index into "
+                            f"`discriminator.layers`. {received('layer', layer)}")
         self.layer = layer if isinstance(layer, str) else int(layer)
         self.replace_objective = bool(replace_objective)
         self._features = None

@@ -1,12 +1,12 @@
 """Gradient penalties on the discriminator: WGAN-GP's two-sided penalty and R1."""
 
-import numbers
 
 import keras
 from keras import ops
 
 from keras_gan.backend import draw_for_replica, input_gradients
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_number, check_seed
 
 
 def _per_sample_norms(gradients, group=1):
@@ -150,9 +150,10 @@ class GradientPenalty(Trick):
 
     def __init__(self, weight=10.0, target=1.0, seed=None, name="gradient_penalty", **kwargs):
         super().__init__(weight=weight, name=name, **kwargs)
-        self.target = float(target)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.target = check_number(target, "target", low=0,
+                                   what="the gradient norm it pulls toward: 1 in WGAN-GP, 0 zero-centred")
+        self.seed = check_seed(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def interpolation_weights(self, model, step):
         """One weight `t ~ U[0, 1]` per sample of the real batch (override to fix them).
@@ -217,12 +218,9 @@ class R1Penalty(Trick):
     keeps_critic_lipschitz = True
 
     def __init__(self, gamma=10.0, *, weight=None, name="r1_penalty", **kwargs):
-        if isinstance(gamma, (bool, str)) or not isinstance(gamma, numbers.Real):
-            raise TypeError(f"R1Penalty's `gamma` must be a number >= 0. Received: gamma={gamma!r}.")
-        if gamma < 0:
-            raise ValueError(f"R1Penalty's `gamma` must be >= 0. Received: gamma={float(gamma)}.")
-        super().__init__(weight=float(gamma) / 2.0 if weight is None else weight, name=name, **kwargs)
-        self.gamma = float(gamma)
+        gamma = check_number(gamma, "gamma", low=0, what="R1's strength: gamma / 2 times the squared gradient norm")
+        super().__init__(weight=gamma / 2.0 if weight is None else weight, name=name, **kwargs)
+        self.gamma = gamma
 
     def discriminator_terms(self, model, step):
         return {"r1_penalty": r1_penalty(_critic_of(model, step), step.real, model.trick_chain.samples_per_input)}

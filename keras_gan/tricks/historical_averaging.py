@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_choice
 
 PLAYERS = ("discriminator", "generator")
 
@@ -42,9 +43,7 @@ class HistoricalAveraging(Trick):
 
     def __init__(self, weight=1e-3, players="both", name="historical_averaging", **kwargs):
         super().__init__(weight=weight, name=name, **kwargs)
-        if players not in PLAYERS + ("both",):
-            raise ValueError(f"`players` must be 'both', 'discriminator' or 'generator'. Received: {players!r}.")
-        self.players = players
+        self.players = check_choice(players, "players", ("both",) + PLAYERS)
         self.term_names = tuple(
             f"historical_averaging_{p[0]}" for p in PLAYERS if players in (p, "both")
         )

@@ -1,6 +1,5 @@
 """Tricks that change what the discriminator sees: PacGAN packing and instance noise."""
 
-import numbers
 
 import keras
 from keras import ops
@@ -8,6 +7,7 @@ from keras import ops
 from keras_gan.backend import draw_for_replica
 from keras_gan.errors import GANConfigurationError
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_int, check_number, check_seed
 from keras_gan.utils.requirements import Requirement, cannot_use, network_io
 
 
@@ -97,11 +97,7 @@ class Packing(Trick):
 
     def __init__(self, m=2, name="packing", **kwargs):
         super().__init__(name=name, **kwargs)
-        if isinstance(m, bool) or not isinstance(m, numbers.Integral):
-            raise TypeError(f"`m` must be an int >= 1 (samples per pack). Received: m={m!r}.")
-        self.m = int(m)
-        if self.m < 1:
-            raise ValueError(f"`m` must be >= 1. Received: m={m}.")
+        self.m = check_int(m, "m", what="samples per pack")
 
     @property
     def batch_multiple(self):
@@ -170,10 +166,11 @@ class InstanceNoise(Trick):
 
     def __init__(self, stddev=0.1, anneal_steps=0, seed=None, name="instance_noise", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.stddev = float(stddev)
-        self.anneal_steps = int(anneal_steps)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.stddev = check_number(stddev, "stddev", low=0, what="the noise's initial standard deviation")
+        self.anneal_steps = check_int(anneal_steps, "anneal_steps", minimum=0,
+                                      what="discriminator updates over which it falls to 0; 0 keeps it constant")
+        self.seed = check_seed(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.updates = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32",
                                        name="updates")
 

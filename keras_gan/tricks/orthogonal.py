@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_choice
 
 
 def orthogonal_penalty(kernel):
@@ -64,9 +65,7 @@ class OrthogonalRegularization(Trick):
 
     def __init__(self, weight=1e-4, player="generator", name="orthogonal_regularization", **kwargs):
         super().__init__(weight=weight, name=name, **kwargs)
-        if player not in ("generator", "discriminator"):
-            raise ValueError(f"`player` must be 'generator' or 'discriminator'. Received: {player!r}.")
-        self.player = player
+        self.player = check_choice(player, "player", ("generator", "discriminator"))
         self.term_names = (f"orthogonal_{player[0]}",)
 
     def _term(self, variables):

@@ -1,12 +1,12 @@
 """`TopK`: the generator learns only from its most realistic samples (Sinha et al., 2020)."""
 
-import numbers
 
 import keras
 from keras import ops
 
 from keras_gan.backend import replica_gather
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_int, check_number
 from keras_gan.utils.requirements import Requirement, cannot_use
 
 
@@ -87,13 +87,11 @@ class TopK(Trick):
 
     def __init__(self, min_fraction=0.5, decay=0.99, decay_steps=1000, name="top_k", **kwargs):
         super().__init__(name=name, **kwargs)
-        for key, value, low in (("min_fraction", min_fraction, 0.0), ("decay", decay, 0.0)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low < value <= 1.0:
-                raise ValueError(f"`{key}` must be a number in (0, 1]. Received: {key}={value!r}.")
-        if isinstance(decay_steps, bool) or not isinstance(decay_steps, numbers.Integral) or decay_steps < 1:
-            raise ValueError(f"`decay_steps` must be an int >= 1. Received: decay_steps={decay_steps!r}.")
-        self.min_fraction = float(min_fraction)
-        self.decay = float(decay)
+        self.min_fraction = check_number(min_fraction, "min_fraction", low=0, high=1, low_open=True,
+                                         what="the smallest share of the batch kept")
+        self.decay = check_number(decay, "decay", low=0, high=1, low_open=True,
+                                  what="the kept share's factor every decay_steps generator updates")
+        decay_steps = check_int(decay_steps, "decay_steps", what="generator updates between decays")
         self.decay_steps = int(decay_steps)
         self.updates = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False,
                                        name="generator_updates")

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan.tricks.base import Trick
+from keras_gan.utils.arguments import check_number
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -38,10 +39,8 @@ class WeightClipping(Trick):
 
     def __init__(self, clip_value=0.01, name="weight_clipping", **kwargs):
         super().__init__(name=name, **kwargs)
-        clip_value = float(clip_value)
-        if clip_value <= 0:
-            raise ValueError(f"`clip_value` must be > 0. Received: clip_value={clip_value}.")
-        self.clip_value = clip_value
+        self.clip_value = check_number(clip_value, "clip_value", low=0, low_open=True,
+                                       what="c: every discriminator weight is clipped to [-c, c]")
 
     def after_discriminator_update(self, model):
         for variable in model.player_variables("discriminator"):

@@ -124,7 +124,8 @@ def test_every_argument_is_refused_with_what_it_counts_and_the_value():
         "with every axis but the batch known (they are flattened to (batch, A)); received an input of shape "
         "unknown. Give it features of a fixed size (e.g. after keras.layers.Flatten()).")
     for shape in [(None,), (None, None), (None, 3, None)]:
-        assert f"received an input of shape {shape}" in _message(lambda: MinibatchDiscrimination(2, 3).build(shape))
+        message = _message(lambda shape=shape: MinibatchDiscrimination(2, 3).build(shape))
+        assert f"received an input of shape {shape}" in message
 
 
 def test_defaults_and_the_kernel_they_build():

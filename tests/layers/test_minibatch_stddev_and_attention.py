@@ -118,7 +118,8 @@ def test_minibatch_stddev_refuses_unknown_feature_axes_with_the_shape():
         "channels) or (batch, features), every axis but the batch known; received an input of shape unknown. Put "
         "it where the feature map's size is fixed (after a convolution or a Dense layer).")
     for shape in [(None,), (None, None, 3, 2), (None, 3, None, 2), (None, 3, 3, None)]:
-        assert f"received an input of shape {shape}" in _message(lambda: MinibatchStandardDeviation().build(shape))
+        message = _message(lambda shape=shape: MinibatchStandardDeviation().build(shape))
+        assert f"received an input of shape {shape}" in message
 
 
 def test_minibatch_stddev_output_shape_and_dtype():
@@ -152,7 +153,7 @@ def test_self_attention_refuses_what_is_not_a_fixed_feature_map():
         "(on a 4-D feature map), or reshape flat features into one first (keras.layers.Reshape((height, width, "
         "channels))).")
     for shape in [(None, 16), (None, 2, 2, 2, 4), (None, None, 3, 8), (None, 3, None, 8), (None, 3, 3, None)]:
-        assert f"received an input of shape {shape}" in _message(lambda: SelfAttention().build(shape))
+        assert f"received an input of shape {shape}" in _message(lambda shape=shape: SelfAttention().build(shape))
 
 
 def test_self_attention_output_shape_and_dtype():
