@@ -164,3 +164,18 @@ def test_self_attention_output_shape_and_dtype():
     out = layer(x)
     assert tuple(out.shape) == tuple(layer.compute_output_shape(x.shape)) == x.shape
     assert keras.backend.standardize_dtype(out.dtype) == "float16"
+
+
+def test_self_attention_on_a_map_that_is_not_square():
+    """Positions are height x width: a 3 x 5 map attends over 15 positions and keeps its shape."""
+    x = np.random.default_rng(7).normal(size=(2, 3, 5, 4)).astype("float32")
+    layer = SelfAttention(reduction=2)
+    layer.build(x.shape)
+    layer.gamma.assign(1.0)
+    wf, wg, wh = (np.asarray(d.kernel) for d in (layer.query, layer.key, layer.value))
+    flat = x.reshape(2, 15, 4)
+    scores = np.einsum("bjc,bic->bji", flat @ wg, flat @ wf)
+    beta = np.exp(scores - scores.max(-1, keepdims=True))
+    beta /= beta.sum(-1, keepdims=True)
+    np.testing.assert_allclose(np.asarray(layer(x)), (beta @ (flat @ wh) + flat).reshape(2, 3, 5, 4),
+                               rtol=1e-4, atol=1e-5)

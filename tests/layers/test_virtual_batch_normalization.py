@@ -195,3 +195,12 @@ def test_with_reference_batch_builds_an_unbuilt_network_and_passes_training_on()
     inference = np.asarray(layer(z, training=False))
     training = np.asarray(layer(z, training=True))
     assert np.mean(training == 0) > 0.3 > np.mean(inference == 0)  # Dropout acted only when training
+
+
+def test_a_ragged_reference_is_refused_and_an_integer_one_is_taken_as_float32():
+    assert _message(lambda: WithReferenceBatch(_inner(2), [[1.0, 2.0, 3.0, 4.0], [3.0]])) == (
+        "TypeError: `reference` must be an array (N, ...) of N >= 1 reference inputs with finite values. "
+        "Received: reference=[[1.0, 2.0, 3.0, 4.0], [3.0]] (a list of 2 items (list)).")
+    layer = WithReferenceBatch(_inner(2), np.arange(8).reshape(2, 4))
+    assert layer.reference.dtype == "float32"
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.reference), np.arange(8).reshape(2, 4))
