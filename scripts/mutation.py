@@ -104,9 +104,10 @@ _inspect.getfullargspec = _unwrapped_argspec
 """
 
 
-def recheck_timeouts(folder, env, limit):
-    """Runs each mutant mutmut timed out alone in a fresh interpreter, on the tests mutmut found covering its
-    function, and records that run's verdict in mutmut's own files (so `mutmut results` agrees).
+def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS):
+    """Runs each mutant mutmut timed out (or, with `codes_to_recheck=(0,)`, each survivor) alone in a fresh
+    interpreter, on the tests mutmut found covering its function, and records that run's verdict in mutmut's
+    own files (so `mutmut results` agrees).
 
     Returns:
         `{"killed": n, "survived": n, "timeout": n, ...}`: the rechecked mutants' new statuses.
@@ -120,7 +121,7 @@ def recheck_timeouts(folder, env, limit):
             meta = json.load(f)
         codes = meta["exit_code_by_key"]
         for name, code in codes.items():
-            if code not in TIMEOUTS:
+            if code not in codes_to_recheck:
                 continue
             tests = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
             process = subprocess.Popen([sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests], cwd=mutants,
@@ -164,9 +165,18 @@ STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"
           **{code: "timeout" for code in TIMEOUTS}}
 
 
-def score(module, folder, recheck_limit, partial=""):
+def score(module, folder, recheck_limit, partial="", survivors=False):
     """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
-    (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches)."""
+    (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches).
+
+    With `survivors`, the repository's current tests are first copied over the scratch copy's and every
+    surviving mutant is run again on them: the score after new tests, without a new mutmut run (the source
+    must not have changed since the run)."""
+    if survivors:
+        shutil.copytree(os.path.join(ROOT, "tests"), os.path.join(folder, "mutants", "tests"), dirs_exist_ok=True)
+        rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,))
+        print(f"{module:7s} {sum(rechecked.values())} survivors run again on the current tests: "
+              + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
     rechecked = recheck_timeouts(folder, ENV, recheck_limit)
     if rechecked:
         print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out, run again alone: "
@@ -213,6 +223,8 @@ def main(argv=None):
                         help="mutmut's process_isolation (fork: faster start, but see above)")
     parser.add_argument("--recheck", metavar="FOLDER",
                         help="only recheck the timeouts of an earlier run's scratch folder, and score it")
+    parser.add_argument("--survivors", action="store_true",
+                        help="with --recheck: run its survivors again on the repository's current tests")
     args = parser.parse_args(argv)
     args.modules = args.modules or ([] if args.recheck else list(MODULES))
     unknown = [m for m in args.modules if m not in MODULES]
@@ -228,7 +240,7 @@ def main(argv=None):
         if len(args.modules) != 1:
             parser.error("--recheck FOLDER scores one module's run: name it (python scripts/mutation.py layers "
                          "--recheck FOLDER)")
-        score(args.modules[0], args.recheck, args.recheck_limit)
+        score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors)
         return 0
     for module in args.modules:
         run(module, args.timeout, args.recheck_limit, args.only, args.isolation)

@@ -144,3 +144,22 @@ def test_defaults_and_the_kernel_they_build():
     ones.build((None, 4))
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(ones.kernel), np.ones((4, 6)))
     assert tuple(ones.compute_output_shape((None, 4))) == (None, 6)
+
+
+def test_a_batch_of_two_is_the_closeness_to_the_other_sample():
+    """With N = 2 the mean over the N - 1 others is the other sample's term itself, equal to the sum."""
+    x = np.random.default_rng(6).normal(size=(2, 4)).astype("float32") * 0.1
+    for reduction in ("mean", "sum"):
+        layer = MinibatchDiscrimination(3, 2, kernel_initializer=keras.initializers.RandomNormal(0.05, seed=2),
+                                        reduction=reduction)
+        out = np.asarray(layer(x))
+        np.testing.assert_allclose(out, reference(x, np.asarray(layer.kernel).reshape(4, 3, 2)), rtol=1e-5, atol=1e-6)
+
+
+def test_under_mixed_precision_it_returns_the_compute_dtype():
+    layer = MinibatchDiscrimination(3, 2, reduction="mean", dtype="mixed_float16")
+    x = np.random.default_rng(7).normal(size=(5, 4)).astype("float16")
+    out = layer(x)
+    assert keras.backend.standardize_dtype(out.dtype) == "float16"
+    reference_out = reference(x.astype("float32"), np.asarray(layer.kernel).reshape(4, 3, 2), mean=True)
+    np.testing.assert_allclose(np.asarray(out, "float32"), reference_out, rtol=1e-2, atol=1e-2)
