@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
@@ -104,10 +105,76 @@ _inspect.getfullargspec = _unwrapped_argspec
 """
 
 
-def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS):
-    """Runs each mutant mutmut timed out (or, with `codes_to_recheck=(0,)`, each survivor) alone in a fresh
-    interpreter, on the tests mutmut found covering its function, and records that run's verdict in mutmut's
-    own files (so `mutmut results` agrees).
+#: A recheck worker: a fresh interpreter (no fork) that runs pytest in-process once per mutant, switching
+#: mutmut's `MUTANT_UNDER_TEST` between runs (its trampolines read it at every call), and appends one line of
+#: JSON per verdict to its output file. `python -c WORKER JOBS OUT`, JOBS a JSON list of [mutant, tests].
+WORKER = """
+import contextlib, io, json, os, sys
+import pytest
+jobs, out = json.load(open(sys.argv[1])), sys.argv[2]
+for name, tests in jobs:
+    os.environ["MUTANT_UNDER_TEST"] = name
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = int(pytest.main(PYTEST_ARGS + tests))
+    with open(out, "a") as f:
+        f.write(json.dumps([name, code]) + "\\n")
+""".replace("PYTEST_ARGS", repr(PYTEST_ARGS))
+
+
+def _run_workers(mutants, jobs, env, limit, workers=2, batch=150):
+    """`{mutant: exit code}` for `jobs` ([mutant, tests] pairs), run by `workers` WORKER processes in `mutants`,
+    each a fresh interpreter for at most `batch` mutants. A worker that reports nothing for `limit` seconds is
+    killed: its current mutant counts as a timeout (a worker that dies, as an error) and a new one goes on."""
+    verdicts = {}
+    lanes = [jobs[i::workers] for i in range(workers)]
+    scratch = tempfile.mkdtemp(prefix="recheck_", dir=mutants)
+    started = 0
+
+    def start(lane):
+        nonlocal started
+        queue, lanes[lane] = lanes[lane][:batch], lanes[lane][batch:]
+        jobs_path, out_path = os.path.join(scratch, f"jobs{started}.json"), os.path.join(scratch, f"out{started}.jsonl")
+        started += 1
+        with open(jobs_path, "w") as f:
+            json.dump(queue, f)
+        open(out_path, "w").close()
+        process = subprocess.Popen([sys.executable, "-c", WORKER, jobs_path, out_path], cwd=mutants, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        return {"process": process, "queue": queue, "out": out_path, "done": 0, "seen": time.monotonic(),
+                "lane": lane}
+
+    running = [start(lane) for lane in range(workers) if lanes[lane]]
+    while running:
+        time.sleep(1.0)
+        for worker in list(running):
+            with open(worker["out"]) as f:
+                lines = [json.loads(line) for line in f if line.endswith("\n")]
+            if len(lines) > worker["done"]:
+                worker["done"], worker["seen"] = len(lines), time.monotonic()
+            verdicts.update(dict(lines))
+            finished = worker["process"].poll() is not None
+            if worker["done"] < len(worker["queue"]):
+                if not finished and time.monotonic() - worker["seen"] <= limit:
+                    continue
+                if not finished:
+                    os.killpg(worker["process"].pid, signal.SIGKILL)
+                worker["process"].wait()
+                stuck = worker["queue"][worker["done"]][0]
+                verdicts[stuck] = TIMEOUT if not finished else 3  # a worker that died: an internal error
+                lanes[worker["lane"]] = worker["queue"][worker["done"] + 1:] + lanes[worker["lane"]]
+            else:
+                worker["process"].wait()
+            running.remove(worker)
+            if lanes[worker["lane"]]:
+                running.append(start(worker["lane"]))
+    shutil.rmtree(scratch, ignore_errors=True)
+    return verdicts
+
+
+def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None):
+    """Runs each mutant mutmut timed out (or, with `codes_to_recheck=(0,)`, each survivor) again without
+    mutmut's forks, on the tests mutmut found covering its function (or on `tests`), and records that run's
+    verdict in mutmut's own files (so `mutmut results` agrees).
 
     Returns:
         `{"killed": n, "survived": n, "timeout": n, ...}`: the rechecked mutants' new statuses.
@@ -115,28 +182,31 @@ def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS):
     mutants = os.path.join(folder, "mutants")
     with open(os.path.join(mutants, "mutmut-stats.json")) as f:
         tests_by_function = json.load(f)["tests_by_mangled_function_name"]
-    verdicts = collections.Counter()
+    metas, changed_without_running = {}, set()
+    jobs = []
     for meta_path in sorted(glob.glob(os.path.join(mutants, "**", "*.meta"), recursive=True)):
         with open(meta_path) as f:
-            meta = json.load(f)
+            metas[meta_path] = json.load(f)
+        for name, code in metas[meta_path]["exit_code_by_key"].items():
+            if code in codes_to_recheck:
+                covering = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
+                if tests or covering:
+                    jobs.append([name, list(tests) if tests else covering])
+                else:
+                    metas[meta_path]["exit_code_by_key"][name] = 33  # no test reaches it
+                    changed_without_running.add(meta_path)
+    found = _run_workers(mutants, jobs, env, limit) if jobs else {}
+    verdicts = collections.Counter()
+    for meta_path, meta in metas.items():
         codes = meta["exit_code_by_key"]
-        for name, code in codes.items():
-            if code not in codes_to_recheck:
-                continue
-            tests = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
-            process = subprocess.Popen([sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests], cwd=mutants,
-                                       env=dict(env, MUTANT_UNDER_TEST=name), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
-            try:
-                codes[name] = process.wait(timeout=limit)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                codes[name] = TIMEOUT
-            verdicts[{0: "survived", 1: "killed", TIMEOUT: "timeout"}.get(codes[name], f"exit {codes[name]}")] += 1
-        with open(meta_path + ".part", "w") as f:
-            json.dump(meta, f)
-        os.replace(meta_path + ".part", meta_path)
+        changed = [name for name in codes if name in found]
+        for name in changed:
+            codes[name] = found[name]
+            verdicts[{0: "survived", 1: "killed", TIMEOUT: "timeout"}.get(found[name], f"exit {found[name]}")] += 1
+        if changed or meta_path in changed_without_running:
+            with open(meta_path + ".part", "w") as f:
+                json.dump(meta, f)
+            os.replace(meta_path + ".part", meta_path)
     return verdicts
 
 
@@ -165,7 +235,7 @@ STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"
           **{code: "timeout" for code in TIMEOUTS}}
 
 
-def score(module, folder, recheck_limit, partial="", survivors=False):
+def score(module, folder, recheck_limit, partial="", survivors=False, finish=False):
     """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
     (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches).
 
@@ -174,12 +244,14 @@ def score(module, folder, recheck_limit, partial="", survivors=False):
     must not have changed since the run)."""
     if survivors:
         shutil.copytree(os.path.join(ROOT, "tests"), os.path.join(folder, "mutants", "tests"), dirs_exist_ok=True)
-        rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,))
+        rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,),
+                                     tests=MODULES[module][1] if module in MODULES else None)
         print(f"{module:7s} {sum(rechecked.values())} survivors run again on the current tests: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
-    rechecked = recheck_timeouts(folder, ENV, recheck_limit)
+    rechecked = recheck_timeouts(folder, ENV, recheck_limit, TIMEOUTS + ((None,) if finish else ()))
     if rechecked:
-        print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out, run again alone: "
+        print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out{' or did not reach' if finish else ''}, "
+              "run without its forks: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
     totals = collections.Counter()
     for meta_path in sorted(glob.glob(os.path.join(folder, "mutants", "**", "*.py.meta"), recursive=True)):
@@ -215,14 +287,16 @@ def main(argv=None):
     parser.add_argument("modules", nargs="*", default=None)
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="seconds per module")
-    parser.add_argument("--recheck-limit", type=float, default=600,
-                        help="seconds a timed-out mutant's tests may run alone before it counts as a timeout")
+    parser.add_argument("--recheck-limit", type=float, default=300,
+                        help="seconds a rechecked mutant's tests may run before it counts as a timeout")
     parser.add_argument("--only", nargs="+", default=(), metavar="FILE",
                         help="mutate only these files of the module (mutmut's only_mutate globs)")
     parser.add_argument("--isolation", choices=("forkserver", "fork"), default="forkserver",
                         help="mutmut's process_isolation (fork: faster start, but see above)")
     parser.add_argument("--recheck", metavar="FOLDER",
                         help="only recheck the timeouts of an earlier run's scratch folder, and score it")
+    parser.add_argument("--finish", action="store_true",
+                        help="with --recheck: also run the mutants mutmut did not reach (after stopping it)")
     parser.add_argument("--survivors", action="store_true",
                         help="with --recheck: run its survivors again on the repository's current tests")
     args = parser.parse_args(argv)
@@ -240,7 +314,7 @@ def main(argv=None):
         if len(args.modules) != 1:
             parser.error("--recheck FOLDER scores one module's run: name it (python scripts/mutation.py layers "
                          "--recheck FOLDER)")
-        score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors)
+        score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors, finish=args.finish)
         return 0
     for module in args.modules:
         run(module, args.timeout, args.recheck_limit, args.only, args.isolation)
