@@ -121,7 +121,7 @@ for name, tests in jobs:
 """.replace("PYTEST_ARGS", repr(PYTEST_ARGS))
 
 
-def _run_workers(mutants, jobs, env, limit, workers=2, batch=150):
+def _run_workers(mutants, jobs, env, limit, workers=2, batch=150, deadline=None):
     """`{mutant: exit code}` for `jobs` ([mutant, tests] pairs), run by `workers` WORKER processes in `mutants`,
     each a fresh interpreter for at most `batch` mutants. A worker that reports nothing for `limit` seconds is
     killed: its current mutant counts as a timeout (a worker that dies, as an error) and a new one goes on."""
@@ -146,6 +146,13 @@ def _run_workers(mutants, jobs, env, limit, workers=2, batch=150):
     running = [start(lane) for lane in range(workers) if lanes[lane]]
     while running:
         time.sleep(1.0)
+        if deadline is not None and time.time() > deadline:  # stop: unfinished mutants stay "not run"
+            for worker in running:
+                os.killpg(worker["process"].pid, signal.SIGKILL)
+                worker["process"].wait()
+                with open(worker["out"]) as f:
+                    verdicts.update(dict(json.loads(line) for line in f if line.endswith("\n")))
+            break
         for worker in list(running):
             with open(worker["out"]) as f:
                 lines = [json.loads(line) for line in f if line.endswith("\n")]
@@ -171,7 +178,18 @@ def _run_workers(mutants, jobs, env, limit, workers=2, batch=150):
     return verdicts
 
 
-def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None):
+def _leftover_verdicts(mutants):
+    """Verdicts an interrupted recheck left in its worker files (merged, then the files removed)."""
+    found = {}
+    for folder in glob.glob(os.path.join(mutants, "recheck_*")):
+        for path in glob.glob(os.path.join(folder, "out*.jsonl")):
+            with open(path) as f:
+                found.update(dict(json.loads(line) for line in f if line.endswith("\n")))
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
+
+
+def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None, deadline=None):
     """Runs each mutant mutmut timed out (or, with `codes_to_recheck=(0,)`, each survivor) again without
     mutmut's forks, on the tests mutmut found covering its function (or on `tests`), and records that run's
     verdict in mutmut's own files (so `mutmut results` agrees).
@@ -183,19 +201,23 @@ def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None):
     with open(os.path.join(mutants, "mutmut-stats.json")) as f:
         tests_by_function = json.load(f)["tests_by_mangled_function_name"]
     metas, changed_without_running = {}, set()
+    leftover = _leftover_verdicts(mutants)
     jobs = []
     for meta_path in sorted(glob.glob(os.path.join(mutants, "**", "*.meta"), recursive=True)):
         with open(meta_path) as f:
             metas[meta_path] = json.load(f)
         for name, code in metas[meta_path]["exit_code_by_key"].items():
-            if code in codes_to_recheck:
+            if name in leftover:
+                metas[meta_path]["exit_code_by_key"][name] = leftover[name]
+                changed_without_running.add(meta_path)
+            elif code in codes_to_recheck:
                 covering = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
                 if tests or covering:
                     jobs.append([name, list(tests) if tests else covering])
                 else:
                     metas[meta_path]["exit_code_by_key"][name] = 33  # no test reaches it
                     changed_without_running.add(meta_path)
-    found = _run_workers(mutants, jobs, env, limit) if jobs else {}
+    found = _run_workers(mutants, jobs, env, limit, deadline=deadline) if jobs else {}
     verdicts = collections.Counter()
     for meta_path, meta in metas.items():
         codes = meta["exit_code_by_key"]
@@ -235,7 +257,7 @@ STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"
           **{code: "timeout" for code in TIMEOUTS}}
 
 
-def score(module, folder, recheck_limit, partial="", survivors=False, finish=False):
+def score(module, folder, recheck_limit, partial="", survivors=False, finish=False, deadline=None):
     """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
     (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches).
 
@@ -248,7 +270,8 @@ def score(module, folder, recheck_limit, partial="", survivors=False, finish=Fal
                                      tests=MODULES[module][1] if module in MODULES else None)
         print(f"{module:7s} {sum(rechecked.values())} survivors run again on the current tests: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
-    rechecked = recheck_timeouts(folder, ENV, recheck_limit, TIMEOUTS + ((None,) if finish else ()))
+    rechecked = recheck_timeouts(folder, ENV, recheck_limit, TIMEOUTS + ((None,) if finish else ()),
+                                 deadline=deadline)
     if rechecked:
         print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out{' or did not reach' if finish else ''}, "
               "run without its forks: "
@@ -286,7 +309,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=None)
     parser.add_argument("--list", action="store_true")
-    parser.add_argument("--timeout", type=float, default=6 * 3600, help="seconds per module")
+    parser.add_argument("--timeout", type=float, default=6 * 3600,
+                        help="seconds per module (with --recheck: for the rechecks; those left are 'not run')")
     parser.add_argument("--recheck-limit", type=float, default=300,
                         help="seconds a rechecked mutant's tests may run before it counts as a timeout")
     parser.add_argument("--only", nargs="+", default=(), metavar="FILE",
@@ -314,7 +338,9 @@ def main(argv=None):
         if len(args.modules) != 1:
             parser.error("--recheck FOLDER scores one module's run: name it (python scripts/mutation.py layers "
                          "--recheck FOLDER)")
-        score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors, finish=args.finish)
+        deadline = time.time() + args.timeout if args.timeout else None
+        score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors, finish=args.finish,
+              deadline=deadline)
         return 0
     for module in args.modules:
         run(module, args.timeout, args.recheck_limit, args.only, args.isolation)
