@@ -48,19 +48,24 @@ def test_minibatch_stddev_with_an_unknown_batch_size_in_a_graph():
     np.testing.assert_allclose(graph(x[:8]).numpy()[:, -1], _stddev_reference(x[:8], 4), rtol=1e-5)
 
 
+def _attention_reference(layer, x, gamma):
+    """SAGAN: gamma * softmax_i(g(x_j) . f(x_i)) h(x_i) + x_j over the height x width positions, in NumPy."""
+    b, h, w, c = x.shape
+    wf, wg, wh = (np.asarray(d.kernel) for d in (layer.query, layer.key, layer.value))
+    flat = x.reshape(b, h * w, c)
+    scores = np.einsum("bjc,bic->bji", flat @ wg, flat @ wf)
+    beta = np.exp(scores - scores.max(-1, keepdims=True))
+    beta /= beta.sum(-1, keepdims=True)
+    return (gamma * (beta @ (flat @ wh)) + flat).reshape(x.shape)
+
+
 def test_self_attention_starts_as_identity_and_matches_its_formula():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2, 3, 3, 8)).astype("float32")
     layer = SelfAttention(reduction=4)
     np.testing.assert_allclose(np.asarray(layer(x)), x, rtol=1e-6)  # gamma = 0
     layer.gamma.assign(0.7)
-    wf, wg, wh = (np.asarray(d.kernel) for d in (layer.query, layer.key, layer.value))
-    flat = x.reshape(2, 9, 8)
-    scores = np.einsum("bjc,bic->bji", flat @ wg, flat @ wf)
-    beta = np.exp(scores - scores.max(-1, keepdims=True))
-    beta /= beta.sum(-1, keepdims=True)
-    expected = 0.7 * (beta @ (flat @ wh)) + flat
-    np.testing.assert_allclose(np.asarray(layer(x)).reshape(2, 9, 8), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(layer(x)), _attention_reference(layer, x, 0.7), rtol=1e-4, atol=1e-5)
 
 
 def test_layers_compose_with_spectral_normalization_in_a_discriminator(tmp_path):
@@ -172,10 +177,4 @@ def test_self_attention_on_a_map_that_is_not_square():
     layer = SelfAttention(reduction=2)
     layer.build(x.shape)
     layer.gamma.assign(1.0)
-    wf, wg, wh = (np.asarray(d.kernel) for d in (layer.query, layer.key, layer.value))
-    flat = x.reshape(2, 15, 4)
-    scores = np.einsum("bjc,bic->bji", flat @ wg, flat @ wf)
-    beta = np.exp(scores - scores.max(-1, keepdims=True))
-    beta /= beta.sum(-1, keepdims=True)
-    np.testing.assert_allclose(np.asarray(layer(x)), (beta @ (flat @ wh) + flat).reshape(2, 3, 5, 4),
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(layer(x)), _attention_reference(layer, x, 1.0), rtol=1e-4, atol=1e-5)
