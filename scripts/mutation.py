@@ -23,7 +23,9 @@ import argparse
 import collections
 import glob
 import json
+import math
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -41,8 +43,40 @@ MODULES = {
     "tricks": (["keras_gan/tricks/"], ["tests/tricks/"], 0.90),
     "step": (["keras_gan/backend/algorithm.py", "keras_gan/schedules/", "keras_gan/models/base.py",
               "keras_gan/models/gan.py"],
-             ["tests/schedules/", "tests/models/test_gan.py", "tests/backend/test_failed_step.py"], 0.80),
+             # (not tests/backend/test_failed_step.py: its steps run in subprocesses, which mutmut's stats, and so
+             # the tests found covering each function, do not see)
+             ["tests/schedules/", "tests/models/test_gan.py", "tests/models/test_step_hooks.py"], 0.80),
 }
+
+#: Where a module's files hold more than it is about, the functions that are its population (the others' mutants
+#: are not made part of its score). The step: every function of the algorithm and the schedules, and the step
+#: hooks of the models (not saving, exporting, plotting or generating on request).
+FUNCTIONS = {
+    "step": {
+        "keras_gan.models.base": ["_make_schedule", "player_networks", "player_variables", "optimizer_for",
+                                  "discriminator_steps", "d_step_counter", "set_discriminator_steps",
+                                  "prepare_step", "sample_latent", "generate_batch", "discriminate",
+                                  "call_discriminator", "discriminator_objective", "generator_objective",
+                                  "compute_discriminator_loss", "compute_generator_loss", "finish_loss",
+                                  "update_gate", "record_step_losses", "after_discriminator_update",
+                                  "after_generator_update", "train_step", "test_step"],
+        "keras_gan.models.gan": ["player_networks", "discriminator_statistics", "prepare_step", "sample_latent",
+                                 "sample_latent_vectors", "_next_stream_seed", "generate_batch",
+                                 "discriminator_objective", "generator_objective"],
+    },
+}
+
+
+def in_population(module, name):
+    """Whether the mutant `name` (mutmut's `package.module.xǁClassǁmethod__mutmut_N` or
+    `package.module.x_function__mutmut_N`) belongs to `module`'s population (see FUNCTIONS)."""
+    chosen = FUNCTIONS.get(module, {})
+    path, _, rest = name.rpartition(".x")
+    if path not in chosen:
+        return True
+    function = rest.rsplit("__mutmut_", 1)[0]
+    function = function.rsplit("\u01c1", 1)[-1] if "\u01c1" in function else function[1:]
+    return function in chosen[path]
 
 
 #: pytest's options for every mutant run: the project's addopts (doctests over the package, durations) dropped,
@@ -189,17 +223,21 @@ def _leftover_verdicts(mutants):
     return found
 
 
-def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None, deadline=None):
+def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None, deadline=None, names=None,
+                     shuffle=None):
     """Runs each mutant mutmut timed out (or, with `codes_to_recheck=(0,)`, each survivor) again without
-    mutmut's forks, on the tests mutmut found covering its function (or on `tests`), and records that run's
-    verdict in mutmut's own files (so `mutmut results` agrees).
+    mutmut's forks, on the tests mutmut found covering its function (or on `tests`), fastest first, and records
+    that run's verdict in mutmut's own files (so `mutmut results` agrees). With `names`, only those mutants;
+    with `shuffle` (a seed), in a random order, so that the mutants a `deadline` leaves a verdict are themselves
+    a uniform sample of those asked for.
 
     Returns:
         `{"killed": n, "survived": n, "timeout": n, ...}`: the rechecked mutants' new statuses.
     """
     mutants = os.path.join(folder, "mutants")
     with open(os.path.join(mutants, "mutmut-stats.json")) as f:
-        tests_by_function = json.load(f)["tests_by_mangled_function_name"]
+        stats = json.load(f)
+    tests_by_function, durations = stats["tests_by_mangled_function_name"], stats["duration_by_test"]
     metas, changed_without_running = {}, set()
     leftover = _leftover_verdicts(mutants)
     jobs = []
@@ -210,13 +248,16 @@ def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None, 
             if name in leftover:
                 metas[meta_path]["exit_code_by_key"][name] = leftover[name]
                 changed_without_running.add(meta_path)
-            elif code in codes_to_recheck:
-                covering = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()))
+            elif code in codes_to_recheck and (names is None or name in names):
+                covering = sorted(tests_by_function.get(name.rsplit("__mutmut_", 1)[0], ()),
+                                  key=lambda test: (durations.get(test, 0.0), test))
                 if tests or covering:
                     jobs.append([name, list(tests) if tests else covering])
                 else:
                     metas[meta_path]["exit_code_by_key"][name] = 33  # no test reaches it
                     changed_without_running.add(meta_path)
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(jobs)
     found = _run_workers(mutants, jobs, env, limit, deadline=deadline) if jobs else {}
     verdicts = collections.Counter()
     for meta_path, meta in metas.items():
@@ -232,8 +273,10 @@ def recheck_timeouts(folder, env, limit, codes_to_recheck=TIMEOUTS, tests=None, 
     return verdicts
 
 
-def run(module, timeout, recheck_limit, only=(), isolation="forkserver"):
-    """mutmut on one module in a fresh scratch copy, its timeouts rechecked; the score printed."""
+def run(module, timeout, recheck_limit, only=(), isolation="forkserver", sample=None, seed=0):
+    """mutmut on one module in a fresh scratch copy, its timeouts rechecked; the score printed. With `sample`,
+    mutmut only makes the mutants and finds the tests covering each function; a uniform random sample of the
+    mutants is then run without its forks (see `score`)."""
     sources, tests, _ = MODULES[module]
     folder = scratch_copy()
     with open(os.path.join(folder, "conftest.py"), "a") as f:
@@ -241,15 +284,34 @@ def run(module, timeout, recheck_limit, only=(), isolation="forkserver"):
     with open(os.path.join(folder, "pyproject.toml"), "a") as f:
         f.write(config(sources, tests, only, isolation))
     partial = ""
+    started = time.time()
     process = subprocess.Popen(["mutmut", "run"], cwd=folder, env=ENV, stdout=subprocess.DEVNULL,
                                start_new_session=True)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:  # stop mutmut and its forked workers; score the mutants it finished
+    stats = os.path.join(folder, "mutants", "mutmut-stats.json")
+    while process.poll() is None:
+        time.sleep(1.0)
+        if sample and _readable_json(stats):  # the mutants are made and their tests known: mutmut's part is done
+            break
+        if time.time() - started > timeout:
+            partial = f" (PARTIAL: stopped after {timeout:.0f} s; mutants not yet run are not counted)"
+            break
+    if process.poll() is None:  # stop mutmut and its forked workers; score the mutants it finished
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        partial = f" (PARTIAL: stopped after {timeout:.0f} s; mutants not yet run are not counted)"
+    if sample:
+        print(f"{module:7s} mutants made and their tests found in {time.time() - started:.0f} s: {folder}", flush=True)
+        return score(module, folder, recheck_limit, finish=True, sample=sample, seed=seed,
+                     deadline=started + timeout)
     return score(module, folder, recheck_limit, partial)
+
+
+def _readable_json(path):
+    try:
+        with open(path) as f:
+            json.load(f)
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 #: mutmut's exit codes -> the statuses counted here.
@@ -257,30 +319,42 @@ STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"
           **{code: "timeout" for code in TIMEOUTS}}
 
 
-def score(module, folder, recheck_limit, partial="", survivors=False, finish=False, deadline=None):
+def score(module, folder, recheck_limit, partial="", survivors=False, finish=False, deadline=None, sample=None,
+          seed=0):
     """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
     (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches).
 
     With `survivors`, the repository's current tests are first copied over the scratch copy's and every
     surviving mutant is run again on them: the score after new tests, without a new mutmut run (the source
-    must not have changed since the run)."""
+    must not have changed since the run).
+
+    With `sample`, only a uniform random sample of that many of the module's mutants (drawn with `seed` from all
+    of them, whether run before or not) is run, in a random order, and the module's share is estimated from
+    those of them with a verdict (with a `deadline`, a smaller uniform sample), with a 95 % Wilson interval;
+    the per-file lines still count every mutant with a verdict."""
+    population = _population(folder, module)
+    drawn = set(random.Random(seed).sample(population, min(sample, len(population)))) if sample else None
+    counted = set(population)
+    names = drawn if drawn is not None else counted
     if survivors:
         shutil.copytree(os.path.join(ROOT, "tests"), os.path.join(folder, "mutants", "tests"), dirs_exist_ok=True)
         rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,),
-                                     tests=MODULES[module][1] if module in MODULES else None)
+                                     tests=MODULES[module][1] if module in MODULES else None, names=names)
         print(f"{module:7s} {sum(rechecked.values())} survivors run again on the current tests: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
     rechecked = recheck_timeouts(folder, ENV, recheck_limit, TIMEOUTS + ((None,) if finish else ()),
-                                 deadline=deadline)
+                                 deadline=deadline, names=names, shuffle=seed if sample else None)
     if rechecked:
         print(f"{module:7s} {sum(rechecked.values())} mutants mutmut timed out{' or did not reach' if finish else ''}, "
               "run without its forks: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
-    totals = collections.Counter()
+    totals, in_sample = collections.Counter(), collections.Counter()
     for meta_path in sorted(glob.glob(os.path.join(folder, "mutants", "**", "*.py.meta"), recursive=True)):
         with open(meta_path) as f:
-            counts = collections.Counter(STATUS.get(code, "suspicious")
-                                         for code in json.load(f)["exit_code_by_key"].values())
+            codes = {name: code for name, code in json.load(f)["exit_code_by_key"].items() if name in counted}
+        counts = collections.Counter(STATUS.get(code, "suspicious") for code in codes.values())
+        if drawn:
+            in_sample.update(STATUS.get(code, "suspicious") for name, code in codes.items() if name in drawn)
         if not counts:
             continue
         totals.update(counts)
@@ -294,7 +368,33 @@ def score(module, folder, recheck_limit, partial="", survivors=False, finish=Fal
     goal = MODULES[module][2] if module in MODULES else float("nan")
     print(f"{module:7s} {_line(totals)} (goal {goal:.0%}){partial}; details: cd {folder} && mutmut results",
           flush=True)
+    if drawn:
+        killed = in_sample["killed"] + in_sample["timeout"]
+        n = killed + in_sample["survived"] + in_sample["no tests"]
+        low, high = _wilson(killed, n)
+        print(f"{module:7s} estimate from a uniform sample of {n} of the {len(population)} mutants "
+              f"({len(drawn)} drawn with seed {seed}): {_line(in_sample)}; 95 % interval {low:.1%}-{high:.1%}",
+              flush=True)
+        return killed / n if n else float("nan")
     return (totals["killed"] + totals["timeout"]) / reached
+
+
+def _population(folder, module):
+    """The names of the scratch folder's mutants that count for `module` (see FUNCTIONS), sorted."""
+    names = []
+    for meta_path in glob.glob(os.path.join(folder, "mutants", "**", "*.py.meta"), recursive=True):
+        with open(meta_path) as f:
+            names.extend(name for name in json.load(f)["exit_code_by_key"] if in_population(module, name))
+    return sorted(names)
+
+
+def _wilson(k, n, z=1.96):
+    """The 95 % Wilson score interval of a share k / n."""
+    if not n:
+        return float("nan"), float("nan")
+    p, spread = k / n, z * math.sqrt(k * (n - k) / n + z * z / 4) / n
+    centre, scale = (p + z * z / (2 * n)), 1 + z * z / n
+    return (centre - spread) / scale, (centre + spread) / scale
 
 
 def _line(counts):
@@ -321,6 +421,9 @@ def main(argv=None):
                         help="only recheck the timeouts of an earlier run's scratch folder, and score it")
     parser.add_argument("--finish", action="store_true",
                         help="with --recheck: also run the mutants mutmut did not reach (after stopping it)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="run only a uniform random sample of N mutants and estimate the share from it")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     parser.add_argument("--survivors", action="store_true",
                         help="with --recheck: run its survivors again on the repository's current tests")
     args = parser.parse_args(argv)
@@ -340,10 +443,10 @@ def main(argv=None):
                          "--recheck FOLDER)")
         deadline = time.time() + args.timeout if args.timeout else None
         score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors, finish=args.finish,
-              deadline=deadline)
+              deadline=deadline, sample=args.sample, seed=args.seed)
         return 0
     for module in args.modules:
-        run(module, args.timeout, args.recheck_limit, args.only, args.isolation)
+        run(module, args.timeout, args.recheck_limit, args.only, args.isolation, args.sample, args.seed)
     return 0
 
 
