@@ -125,6 +125,8 @@ class AdversarialModel(ConfigMixin, FitMixin, LogsMixin, PresetMixin, JaxStateMi
 
     def player_variables(self, role):
         """The trainable variables a player's optimizer updates."""
+        if role not in PLAYERS:  # a subclass's `player_networks` may treat any other role as the discriminator
+            raise ValueError(f"A player is one of {sorted(PLAYERS)}. Received: role={role!r}.")
         variables = []
         for network in self.player_networks(role):
             variables += list(network.trainable_variables)

@@ -135,11 +135,12 @@ class HookRecorder(keras_gan.tricks.Trick):
         # Not attributes Keras tracks (the model would become the trick's own sublayer).
         self.log = types.SimpleNamespace(calls=[], model=None, training=True)
 
-    def _record(self, model, *entry, step=None):
+    def _record(self, model, *entry, step=False):
         if self.log.model is None:  # compile's checks run the networks too
             return
         assert model is self.log.model, entry
-        assert step is None or step.training is self.log.training, entry
+        if step is not False:  # a hook that is handed the step
+            assert isinstance(step, keras_gan.models.GANStep) and step.training is self.log.training, entry
         self.log.calls.append(entry)
 
     def transform_discriminator_input(self, model, x, step, role):
@@ -175,7 +176,7 @@ class HookRecorder(keras_gan.tricks.Trick):
         self._record(model, "g_gate")
 
     def record_losses(self, model, d_loss, g_loss):
-        self._record(model, "losses", float(d_loss), float(g_loss))
+        self._record(model, "losses", d_loss, g_loss)
 
     def after_discriminator_update(self, model):
         self._record(model, "after_d")
@@ -222,7 +223,7 @@ def test_every_hook_is_called_in_the_schedules_order_with_the_step_s_losses(sche
     steps = ([STEPS["alternating_k2_first"], STEPS["alternating"]] if schedule == "alternating_k2"
              else [STEPS[schedule]] * 2)
     assert [call[:2] if call[0] == "transform" else call[:1] for call in calls] == steps[0] + steps[1]
-    losses = [call[1:] for call in calls if call[0] == "losses"]
+    losses = [[float(loss) for loss in call[1:]] for call in calls if call[0] == "losses"]
     d_losses = [d for d, _ in losses]
     if schedule == "alternating_k2":  # the generator's turn: its loss; the discriminator's logged over both turns
         assert len(losses) == 1 and history["g_loss"][0] == pytest.approx(losses[0][1], rel=1e-6)
@@ -254,3 +255,79 @@ def test_discriminate_runs_the_network_it_is_given():
     np.testing.assert_allclose(to_numpy(model.discriminate(a[:4], step, training=False)),
                                to_numpy(model.discriminator_a(a[:4], training=False)), rtol=1e-6)
     assert not np.allclose(to_numpy(model.discriminator_a(a[:4])), to_numpy(model.discriminator_b(a[:4])))
+
+
+def test_a_step_traced_for_k_1_holds_one_turn_of_each_player_and_for_k_2_both_branches():
+    """Traced (not eager) for k = 1, the alternating step is straight-line code: the hooks run once, in order,
+    while tracing (only the generator's `apply` is conditional); traced for k > 1, it branches on the
+    generator's turn, so the discriminator-only branch is traced too (the gates are asked once, before it)."""
+    for k, expected in ((1, STEPS["alternating"]), (2, STEPS["alternating"] + D_TURN)):
+        recorder = HookRecorder()
+        keras.utils.set_random_seed(0)
+        gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0,
+                                   tricks=[recorder], discriminator_steps=k)
+        gan.compile()
+        recorder.log.model = gan
+        gan.fit(real_batch(8), batch_size=4, epochs=1, verbose=0)
+        traced = [call[:2] if call[0] == "transform" else call[:1] for call in recorder.log.calls]
+        assert sorted(traced) == sorted(expected), k
+        if k == 1:
+            assert traced == expected
+
+
+def test_a_player_is_the_discriminator_or_the_generator():
+    gan = marked_gan()
+    assert gan.player_variables("generator") == gan.generator.trainable_variables
+    assert gan.player_variables("discriminator") == gan.discriminator.trainable_variables
+    with pytest.raises(ValueError, match=r"^A player is one of \['discriminator', 'generator'\]\. Received: "
+                                         r"role='DISCRIMINATOR'\.$"):
+        gan.player_variables("DISCRIMINATOR")
+
+
+SCHEDULES = {"alternating": keras_gan.schedules.Alternating, "simultaneous": keras_gan.schedules.Simultaneous,
+             "generator_first": keras_gan.schedules.GeneratorFirst}
+
+
+class Gates(keras_gan.tricks.Trick):
+    """Keeps the discriminator's and the generator's gates as given (True: open)."""
+
+    def __init__(self, d_open=True, g_open=True, **kwargs):
+        super().__init__(**kwargs)
+        self.d_open, self.g_open = d_open, g_open
+
+    def discriminator_gate(self, model):
+        return keras.ops.convert_to_tensor(self.d_open)
+
+    def generator_gate(self, model):
+        return keras.ops.convert_to_tensor(self.g_open)
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES)
+def test_with_k_2_the_gates_hold_on_every_turn_and_g_loss_is_its_updates_mean(schedule):
+    """k = 2, 4 steps: the discriminator updates 4 times and the generator twice; a closed gate stops its player
+    on every kind of step (the discriminator-only turns too); `g_loss` is the mean of the generator's costs at
+    its 2 updates, not over the 4 steps."""
+    for d_open, g_open in ((True, True), (False, True), (True, False)):
+        recorder = HookRecorder()
+        keras.utils.set_random_seed(0)
+        gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0,
+                                   tricks=[recorder, Gates(d_open, g_open)], schedule=SCHEDULES[schedule](2))
+        gan.compile(run_eagerly=True)
+        recorder.log.model = gan
+        history = gan.fit(real_batch(16), batch_size=4, epochs=1, verbose=0).history
+        iterations = int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
+        assert iterations == (4 if d_open else 0, 2 if g_open else 0), (d_open, g_open)
+        if not (d_open and g_open):
+            continue
+        steps, updates = [], []
+        for call in recorder.log.calls:
+            if call[0] == "g_gate":  # the first hook of a step
+                steps.append(None)
+            elif call[0] == "losses":
+                steps[-1] = float(call[2])
+            elif call[0] == "after_g":
+                updates.append(len(steps) - 1)
+        assert updates == [1, 3]
+        assert history["g_loss"][0] == pytest.approx(np.mean([steps[i] for i in updates]), rel=1e-6)
+        if schedule != "alternating":  # (the alternating step computes no generator cost on its first turn)
+            assert history["g_loss"][0] != pytest.approx(np.mean(steps), rel=1e-6)

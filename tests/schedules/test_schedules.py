@@ -93,10 +93,35 @@ def test_the_schedule_is_saved_with_the_model(tmp_path, tiny_data):
     assert int(loaded.discriminator_steps) == 2 and int(loaded.d_step_counter) == 1
 
 
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_get_takes_a_name_an_instance_or_a_config(name):
+    """`schedules.get`: the name gives the schedule with k = 1, an instance is returned as is, a serialized
+    schedule comes back with its class, k and name; anything else is refused with the choices."""
+    made = keras_gan.schedules.get(name)
+    assert type(made) is SCHEDULES[name] and int(made.discriminator_steps) == 1
+    schedule = SCHEDULES[name](3, name="mine")
+    assert keras_gan.schedules.get(schedule) is schedule
+    assert schedule.name == "mine" and schedule.get_config()["discriminator_steps"] == 3
+    again = keras_gan.schedules.get(keras.saving.serialize_keras_object(schedule))
+    assert (type(again), again.name, int(again.discriminator_steps)) == (SCHEDULES[name], "mine", 3)
+    with pytest.raises(TypeError) as error:
+        keras_gan.schedules.get(name.upper())
+    assert str(error.value) == (
+        "`schedule` must be a keras_gan.schedules.UpdateSchedule (Alternating(k), Simultaneous(k), GeneratorFirst(k)) "
+        f"or one of the names ['alternating', 'generator_first', 'simultaneous']. Received: {name.upper()!r}.")
+
+
 def test_a_schedule_and_a_conflicting_k_are_refused_with_the_fix():
-    with pytest.raises(ValueError, match=r"schedule=Alternating\(discriminator_steps=2\).*discriminator_steps=5"):
-        keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, schedule=Alternating(2),
-                             discriminator_steps=5)
+    for extra, received in (({"discriminator_steps": 5}, "discriminator_steps=5, simultaneous=None"),
+                            ({"simultaneous": False}, "discriminator_steps=None, simultaneous=False")):
+        with pytest.raises(ValueError) as error:
+            keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, schedule=Alternating(2), **extra)
+        assert str(error.value) == (
+            f"GAN got `schedule=Alternating(discriminator_steps=2)` and also {received}: the schedule holds both. "
+            "Give k to the schedule (e.g. schedule=keras_gan.schedules.Alternating(5)) and leave the other two out.")
+    same = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, schedule=Alternating(2),
+                                discriminator_steps=2)  # agrees: accepted
+    assert int(same.discriminator_steps) == 2
     with pytest.raises(TypeError, match="`schedule` must be"):
         keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, schedule="sometimes")
     with pytest.raises(ValueError, match="`discriminator_steps` must be an int >= 1"):
