@@ -98,7 +98,7 @@ def test_get_takes_a_name_an_instance_or_a_config(name):
     """`schedules.get`: the name gives the schedule with k = 1, an instance is returned as is, a serialized
     schedule comes back with its class, k and name; anything else is refused with the choices."""
     made = keras_gan.schedules.get(name)
-    assert type(made) is SCHEDULES[name] and int(made.discriminator_steps) == 1
+    assert type(made) is SCHEDULES[name] and int(made.discriminator_steps) == 1 and made.built is True
     schedule = SCHEDULES[name](3, name="mine")
     assert keras_gan.schedules.get(schedule) is schedule
     assert schedule.name == "mine" and schedule.get_config()["discriminator_steps"] == 3

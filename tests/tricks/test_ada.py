@@ -190,3 +190,91 @@ def test_config_round_trip():
     again = ADA.from_config(trick.get_config())
     assert again.get_config() == trick.get_config()
     assert float(again.p.numpy()) == 0.25 and again.operations == ("flip", "cutout")
+
+
+def test_the_defaults_are_the_papers():
+    """The paper's target 0.6 and kimg 500, its adjustment every 4 updates, p starting at 0."""
+    trick = ADA()
+    assert (trick.target, trick.interval, trick.kimg, trick.p_init, trick.policy, trick.seed, trick.name) == (
+        0.6, 4, 500.0, 0.0, "flip,translation,color", None, "ada")
+    assert trick.operations == ("flip", "translation", "brightness", "saturation", "contrast")
+    assert float(keras.ops.convert_to_numpy(trick.p)) == 0.0
+
+
+def test_one_real_image_moves_p_by_its_share_and_p_stops_at_1():
+    # kimg = 0.01: one image an interval moves p by 1 / 10.
+    trick = ADA(target=0.6, interval=1, kimg=0.01, p_init=0.5)
+    real = np.zeros((1,) + SAMPLE_SHAPE, "float32")
+    seen = []
+    for _ in range(7):
+        trick.discriminator_logs(None, GANStep(real=real, real_logits=np.array([[2.0]], "float32"), training=True))
+        trick.after_discriminator_update(None)
+        seen.append(float(keras.ops.convert_to_numpy(trick.p)))
+    # r_t = sign(2) / 1 = 1 > 0.6 from the interval's single logit: p rises by 0.1 up to 1, then stays there.
+    np.testing.assert_allclose(seen, [0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0], atol=1e-6)
+    assert max(seen) <= 1.0
+
+
+class FixedChances(ADA):
+    """Flips every chosen sample (`policy="flip"`); the chances u are fixed, two of them beside p = 0.3."""
+
+    def draw(self, operation, x):
+        return {"flip": keras.ops.ones((4,), "bool")}, keras.ops.convert_to_tensor(
+            np.array([0.30002, 0.29999, 0.1, 0.9], "float32"))
+
+
+def test_statistics_and_draws_stay_float32_whatever_floatx():
+    """A user's floatx does not reach ADA's statistics and chances, kept in float32.
+
+    In float16 a logit of 1e-8 would round to 0 (sign 0), a count of 2049 to 2048, and p = 0.3 to 0.30005.
+    """
+    x = np.arange(16, dtype="float32").reshape((4, 2, 2, 1))
+    u_float32 = keras.ops.convert_to_numpy(ADA(seed=3).draw("flip", x)[1])
+    floatx = keras.config.floatx()
+    keras.config.set_floatx("float16")
+    try:
+        trick = ADA(interval=1, kimg=10)
+        n = 2049
+        logs = trick.discriminator_logs(None, GANStep(real=np.zeros((n, 1, 1, 1), "float32"),
+                                                      real_logits=np.full((n, 1), 1e-8, "float32"), training=True))
+        assert float(logs["ada_r_t"]) == 1.0 and keras.backend.standardize_dtype(logs["ada_r_t"].dtype) == "float32"
+        assert [float(keras.ops.convert_to_numpy(v)) for v in (trick._step_signs, trick._step_logits,
+                                                               trick._step_images)] == [n, n, n]
+        u = ADA(seed=3).draw("flip", x)[1]
+        assert keras.backend.standardize_dtype(u.dtype) == "float32"
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(u), u_float32)
+        fixed = FixedChances(p_init=0.3, policy="flip")
+        flipped = x[:, :, ::-1]
+        expected = np.stack([x[0], flipped[1], flipped[2], x[3]])  # u < 0.3 (float32's 0.3) for samples 1 and 2
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(fixed.augment(x)), expected)
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(fixed.augment(x, p=0.3)), expected)
+    finally:
+        keras.config.set_floatx(floatx)
+
+
+def test_the_counts_are_the_global_batchs_on_two_replicas(monkeypatch):
+    """Two data-parallel replicas holding the same 4 logits: the interval counts the global batch's 8."""
+    from keras_gan.tricks import ada
+
+    # Outside a strategy replica_mean returns its argument: what two replicas holding the same logits all-reduce to.
+    monkeypatch.setattr(ada, "replica_index_and_count", lambda: (0, 2))
+    trick = ADA(target=0.6, interval=1, kimg=0.08, p_init=0.5)  # 8 images an interval: p moves by 8 / 80
+    logs = trick.discriminator_logs(None, GANStep(real=np.zeros((4,) + SAMPLE_SHAPE, "float32"),
+                                                  real_logits=np.array([[3.0], [1.0], [2.0], [0.0]], "float32"),
+                                                  training=True))
+    assert float(logs["ada_r_t"]) == 0.75
+    assert [float(keras.ops.convert_to_numpy(v)) for v in (trick._step_signs, trick._step_logits,
+                                                           trick._step_images)] == [6, 8, 8]
+    trick.after_discriminator_update(None)
+    np.testing.assert_allclose(float(keras.ops.convert_to_numpy(trick.p)), 0.6, rtol=1e-6)  # r_t = 6 / 8 > 0.6
+
+
+def test_a_batch_of_vectors_is_refused_at_the_first_trace_naming_the_model_and_the_trick():
+    """A subclassed discriminator's input shape is unknown at compile: the step's first batch is checked."""
+    trick = ADA()
+    gan = keras_gan.models.GAN(tiny_generator(), stub_discriminator(), LATENT_DIM, tricks=[trick])
+    with pytest.raises(GANConfigurationError, match=(
+            r"^GAN cannot use ADA: it augments channels-last images, batches of shape \(batch, height, width, "
+            r"channels\), and GAN's discriminator takes samples of shape \(2,\)\. Use InstanceNoise \(noise on "
+            r"samples of any shape\) instead\.$")):
+        trick.transform_discriminator_input(gan, np.zeros((3, 2), "float32"), GANStep(training=True), "fake")

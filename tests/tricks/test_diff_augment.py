@@ -302,3 +302,22 @@ def test_the_function_form_draws_per_sample():
     x = np.ones((64, 8, 8, 1), "float32")
     out = np.asarray(diff_augment(x, "color", seed=0))
     assert len(np.unique(out.reshape(64, -1)[:, 0].round(5))) > 50  # one brightness per sample
+
+
+def test_an_int_seed_seeds_one_generator_whose_draws_advance_from_operation_to_operation():
+    """`seed=5` is `keras.random.SeedGenerator(5)`: each operation draws anew, as the trick with seed 5 draws."""
+    x = _images(6, (4, 4, 3), low=-1.0)
+    color = ("brightness", "saturation", "contrast")
+
+    def by_hand(seed):
+        out = ops.convert_to_tensor(x)
+        for operation in color:
+            out = apply_operation(operation, out, draw_parameters(operation, out, seed))
+        return np.asarray(ops.convert_to_numpy(out))
+
+    out = np.asarray(ops.convert_to_numpy(diff_augment(x, "color", seed=5)))
+    np.testing.assert_allclose(out, by_hand(keras.random.SeedGenerator(5)), atol=1e-6)
+    np.testing.assert_allclose(out, np.asarray(ops.convert_to_numpy(DiffAugment("color", seed=5).augment(x))),
+                               atol=1e-6)
+    # The negative control: one draw shared by the three operations (the int handed to each draw as it is).
+    assert not np.allclose(out, by_hand(5), atol=1e-3)
