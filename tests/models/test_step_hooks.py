@@ -331,3 +331,36 @@ def test_with_k_2_the_gates_hold_on_every_turn_and_g_loss_is_its_updates_mean(sc
         assert history["g_loss"][0] == pytest.approx(np.mean([steps[i] for i in updates]), rel=1e-6)
         if schedule != "alternating":  # (the alternating step computes no generator cost on its first turn)
             assert history["g_loss"][0] != pytest.approx(np.mean(steps), rel=1e-6)
+
+
+def test_the_schedule_arguments_make_the_schedule():
+    """No argument: the model's default schedule (`Alternating`, k = 1); `discriminator_steps` sets k;
+    `simultaneous=True` the simultaneous schedule; an `AdversarialModel` must say who plays."""
+    for kwargs, expected in (({}, (keras_gan.schedules.Alternating, 1)),
+                             ({"discriminator_steps": 3}, (keras_gan.schedules.Alternating, 3)),
+                             ({"simultaneous": True}, (keras_gan.schedules.Simultaneous, 1)),
+                             ({"simultaneous": True, "discriminator_steps": 2}, (keras_gan.schedules.Simultaneous, 2)),
+                             ({"simultaneous": False}, (keras_gan.schedules.Alternating, 1))):
+        gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, **kwargs)
+        assert (type(gan.schedule), int(gan.discriminator_steps)) == expected, kwargs
+
+    class Bare(keras_gan.models.base.AdversarialModel):
+        pass
+
+    with pytest.raises(NotImplementedError) as error:
+        Bare().player_variables("generator")
+    assert str(error.value) == "Bare must define `player_networks(role)`."
+
+
+def test_a_round_starts_when_the_generator_has_just_updated():
+    """`at_round_start` (what the k-step callback waits for): true before training and after each generator
+    update, false between the discriminator-only turns of a round (k = 3, eager steps)."""
+    keras.utils.set_random_seed(0)
+    gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0,
+                               discriminator_steps=3)
+    gan.compile(run_eagerly=True)
+    starts = [gan.schedule.at_round_start()]
+    for _ in range(4):
+        gan.fit(real_batch(4), batch_size=4, epochs=1, verbose=0)
+        starts.append(gan.schedule.at_round_start())
+    assert starts == [True, False, False, True, False]
