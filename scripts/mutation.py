@@ -22,6 +22,7 @@ layers; 80 % in the step. This is a separate command, not part of `pytest`.
 import argparse
 import collections
 import glob
+import hashlib
 import json
 import math
 import os
@@ -279,6 +280,8 @@ def run(module, timeout, recheck_limit, only=(), isolation="forkserver", sample=
     mutants is then run without its forks (see `score`)."""
     sources, tests, _ = MODULES[module]
     folder = scratch_copy()
+    with open(os.path.join(folder, "tests_manifest.json"), "w") as f:  # which tests a later --survivors must run
+        json.dump(_test_hashes(ROOT), f)
     with open(os.path.join(folder, "conftest.py"), "a") as f:
         f.write(ARGSPEC_PATCH)
     with open(os.path.join(folder, "pyproject.toml"), "a") as f:
@@ -305,6 +308,46 @@ def run(module, timeout, recheck_limit, only=(), isolation="forkserver", sample=
     return score(module, folder, recheck_limit, partial)
 
 
+def _test_hashes(root):
+    """`{path: sha1}` of the test files under `root`."""
+    found = {}
+    for path in glob.glob(os.path.join(root, "tests", "**", "*.py"), recursive=True):
+        with open(path, "rb") as f:
+            found[os.path.relpath(path, root)] = hashlib.sha1(f.read()).hexdigest()
+    return found
+
+
+def _changed_tests(folder, module):
+    """The module's test files added or changed since the run (by the scratch folder's manifest); None if the
+    folder has no manifest. A survivor passed every test of the run that reaches it, so only these can kill it."""
+    manifest = os.path.join(folder, "tests_manifest.json")
+    if not os.path.exists(manifest):
+        return None
+    with open(manifest) as f:
+        before = json.load(f)
+    selection = MODULES[module][1]
+    return sorted(path for path, digest in _test_hashes(ROOT).items()
+                  if before.get(path) != digest and any(path.startswith(s.rstrip("/")) for s in selection))
+
+
+def _failing_without_mutants(folder, tests):
+    """The tests (node ids) that fail on the scratch copy's unmutated code."""
+    args = [arg for arg in PYTEST_ARGS if arg != "-x"] + ["-rf"]
+    out = subprocess.run([sys.executable, "-m", "pytest", *args, *tests], cwd=os.path.join(folder, "mutants"),
+                         env=dict(ENV, MUTANT_UNDER_TEST=""), capture_output=True, text=True)
+    return [line.split()[1] for line in out.stdout.splitlines() if line.startswith("FAILED ")]
+
+
+def _refresh_unmutated_source(folder, module):
+    """Copies the package's current files that the module's run did not mutate into the scratch copy (a fix
+    outside the mutated files, such as a check a mutant exposed, then counts)."""
+    sources = tuple(s.rstrip("/") for s in MODULES[module][0])
+    for path in glob.glob(os.path.join(ROOT, "keras_gan", "**", "*.py"), recursive=True):
+        relative = os.path.relpath(path, ROOT)
+        if not relative.startswith(sources):
+            shutil.copy2(path, os.path.join(folder, "mutants", relative))
+
+
 def _readable_json(path):
     try:
         with open(path) as f:
@@ -320,13 +363,14 @@ STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"
 
 
 def score(module, folder, recheck_limit, partial="", survivors=False, finish=False, deadline=None, sample=None,
-          seed=0):
+          seed=0, survivor_tests=None):
     """Rechecks a scratch folder's timeouts, then prints the killed share per file and for the module:
     (killed + confirmed timeouts) / (killed + timeouts + survived + no test reaches).
 
-    With `survivors`, the repository's current tests are first copied over the scratch copy's and every
-    surviving mutant is run again on them: the score after new tests, without a new mutmut run (the source
-    must not have changed since the run).
+    With `survivors`, the repository's current tests (and its current unmutated source) are first copied over
+    the scratch copy's and every surviving mutant is run again on the test files added or changed since the
+    run (`survivor_tests`, else by the folder's manifest, else the module's whole selection): the score after
+    new tests, without a new mutmut run (the mutated files must not have changed since the run).
 
     With `sample`, only a uniform random sample of that many of the module's mutants (drawn with `seed` from all
     of them, whether run before or not) is run, in a random order, and the module's share is estimated from
@@ -338,8 +382,16 @@ def score(module, folder, recheck_limit, partial="", survivors=False, finish=Fal
     names = drawn if drawn is not None else counted
     if survivors:
         shutil.copytree(os.path.join(ROOT, "tests"), os.path.join(folder, "mutants", "tests"), dirs_exist_ok=True)
-        rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,),
-                                     tests=MODULES[module][1] if module in MODULES else None, names=names)
+        _refresh_unmutated_source(folder, module)
+        tests = survivor_tests or _changed_tests(folder, module)
+        tests = MODULES[module][1] if tests is None else tests
+        print(f"{module:7s} survivors run on: {' '.join(tests) or '(no test changed)'}", flush=True)
+        failing = _failing_without_mutants(folder, tests) if tests else []
+        if failing:  # a test of changed source fails on the run's code: it would "kill" every mutant
+            print(f"{module:7s} left out, failing on the run's unmutated code: {' '.join(failing)}", flush=True)
+        deselect = [arg for node in failing for arg in ("--deselect", node)]
+        rechecked = recheck_timeouts(folder, ENV, recheck_limit, codes_to_recheck=(0,), tests=tests + deselect,
+                                     names=names) if tests else {}
         print(f"{module:7s} {sum(rechecked.values())} survivors run again on the current tests: "
               + ", ".join(f"{status} {n}" for status, n in sorted(rechecked.items())), flush=True)
     rechecked = recheck_timeouts(folder, ENV, recheck_limit, TIMEOUTS + ((None,) if finish else ()),
@@ -426,6 +478,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     parser.add_argument("--survivors", action="store_true",
                         help="with --recheck: run its survivors again on the repository's current tests")
+    parser.add_argument("--survivor-tests", nargs="+", metavar="PATH",
+                        help="with --survivors: the test files added or changed since the run (for a folder made "
+                             "before runs recorded them)")
     args = parser.parse_args(argv)
     args.modules = args.modules or ([] if args.recheck else list(MODULES))
     unknown = [m for m in args.modules if m not in MODULES]
@@ -443,7 +498,7 @@ def main(argv=None):
                          "--recheck FOLDER)")
         deadline = time.time() + args.timeout if args.timeout else None
         score(args.modules[0], args.recheck, args.recheck_limit, survivors=args.survivors, finish=args.finish,
-              deadline=deadline, sample=args.sample, seed=args.seed)
+              deadline=deadline, sample=args.sample, seed=args.seed, survivor_tests=args.survivor_tests)
         return 0
     for module in args.modules:
         run(module, args.timeout, args.recheck_limit, args.only, args.isolation, args.sample, args.seed)

@@ -158,8 +158,10 @@ class FeatureMatching(Trick):
         features = self.feature_model(model.player_networks("discriminator")[0])
         # What the discriminator sees: packs under Packing, noisy samples under InstanceNoise.
         seen = model.trick_chain.transform_discriminator_input
-        real = ops.stop_gradient(ops.cast(features(seen(model, step.real, step, "real"), training=True), "float32"))
-        fake = ops.cast(features(seen(model, step.fake, step, "fake"), training=True), "float32")
+        # The discriminator's mode of the step: training in a training step, inference in `evaluate`.
+        real = ops.stop_gradient(ops.cast(features(seen(model, step.real, step, "real"), training=step.training),
+                                          "float32"))
+        fake = ops.cast(features(seen(model, step.fake, step, "fake"), training=step.training), "float32")
         # The means over the global batch: data-parallel replicas average their shares' means.
         real = ops.reshape(replica_mean(ops.mean(real, axis=0)), (-1,))
         fake = ops.reshape(replica_mean(ops.mean(fake, axis=0)), (-1,))

@@ -139,3 +139,9 @@ def test_config_round_trip():
     again = LeCam.from_config(trick.get_config())
     assert again.get_config() == trick.get_config()
     assert (again.weight, again.decay, again.one_sided, again.term_names) == (0.1, 0.95, True, ("lecam",))
+
+
+def test_the_anchors_are_zero_before_the_first_update():
+    """alpha_R = alpha_F = 0 until the first update (the debiasing divides by 1 - decay^0 = 0 otherwise)."""
+    trick = LeCam(0.3)
+    np.testing.assert_array_equal([float(x) for x in trick.anchors()], [0.0, 0.0])

@@ -120,3 +120,12 @@ def test_saved_with_its_update_count(tmp_path):
     assert isinstance(restored, TopK)
     assert (restored.min_fraction, restored.decay, restored.decay_steps) == (0.4, 0.9, 3)
     assert int(restored.updates.numpy()) == 4
+
+
+def test_a_share_below_one_sample_keeps_the_best_one():
+    """k = ceil(4 * 0.1) = 1: the gradient is the best-scored sample's alone (k is at least 1, not more)."""
+    trick = TopK(min_fraction=0.1, decay=0.1, decay_steps=1)
+    trick.updates.assign(1)
+    logits = np.array([1.0, 3.0, -2.0, 0.5])
+    _, gradient = _gradient(trick, logits)
+    np.testing.assert_allclose(gradient, [0.0, -_sigmoid(-3.0), 0.0, 0.0], rtol=1e-5, atol=1e-7)
