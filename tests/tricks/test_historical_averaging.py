@@ -40,3 +40,21 @@ def test_each_player_s_average_follows_its_own_updates_and_is_not_trained():
     term = float(trick.discriminator_terms(gan, None)["historical_averaging_d"])
     expected = sum(np.sum((v - a) ** 2) for v, a in zip(numpy(gan.player_variables("discriminator")), d_avg))
     np.testing.assert_allclose(term, expected, rtol=1e-5)
+
+
+def test_one_player_s_averaging_keeps_only_that_player_s_average():
+    for player in ("discriminator", "generator"):
+        keras.utils.set_random_seed(0)
+        trick = keras_gan.tricks.HistoricalAveraging(1.0, players=player)
+        gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0,
+                                   tricks=[trick])
+        gan.compile()
+        assert set(trick._averages) == {player}
+        assert len(trick.non_trainable_weights) == len(gan.player_variables(player)) + 1
+        trick.after_discriminator_update(gan)
+        trick.after_generator_update(gan)
+        assert float(trick._averages[player][1]) == 1.0
+        own, none = ((trick.discriminator_terms, trick.generator_terms) if player == "discriminator"
+                     else (trick.generator_terms, trick.discriminator_terms))
+        assert list(own(gan, None)) == [f"historical_averaging_{player[0]}"] and none(gan, None) == {}
+        assert trick.term_names == (f"historical_averaging_{player[0]}",)
