@@ -183,3 +183,22 @@ def test_gradient_penalties_see_the_packed_discriminator(penalty):
                         return_dict=True)
     expected = (np.sqrt(2.0) - 1.0) ** 2 if penalty == "gradient_penalty" else 2.0
     assert logs[penalty] == pytest.approx(expected, rel=1e-4)
+
+
+def test_the_batch_rule_names_the_bad_sizes_or_the_unfixed_size():
+    """Packing's `fit` rule: sizes that are not multiples of m are named (fixed or not); sizes that all are,
+    but from a dataset whose batch size is not fixed, get the drop_remainder fix; none of the two: no word."""
+    from keras_gan.tricks.input_transforms import _batches_of_packs
+
+    trick = Packing(2)
+    unfixed = "a tf.data.Dataset whose batch size is not fixed"
+    assert _batches_of_packs(trick, None, {"batch_sizes": [4, 2], "batch_text": "batch_size=4"}) is None
+    assert _batches_of_packs(trick, None, {"batch_sizes": [4, 3], "batch_text": unfixed}) == (
+        f"Packing(m=2) needs batches of a multiple of 2 samples; {unfixed} gives batches of 3, 4. Choose "
+        "`batch_size` as a multiple of 2 and drop the last partial batch (x[: len(x) - len(x) % batch_size], or "
+        "dataset.batch(batch_size, drop_remainder=True)).")
+    assert _batches_of_packs(trick, None, {"batch_sizes": [4], "batch_text": unfixed}) == (
+        "Packing(m=2) needs every batch to hold a multiple of 2 samples, and the dataset's batch size is not "
+        "fixed (its last batch may be partial). Batch it with dataset.batch(batch_size, drop_remainder=True), "
+        "batch_size a multiple of 2.")
+    assert _batches_of_packs(Packing(1), None, {"batch_sizes": [3], "batch_text": unfixed}) is None
