@@ -364,3 +364,23 @@ def test_a_round_starts_when_the_generator_has_just_updated():
         gan.fit(real_batch(4), batch_size=4, epochs=1, verbose=0)
         starts.append(gan.schedule.at_round_start())
     assert starts == [True, False, False, True, False]
+
+
+def test_discriminate_hands_the_role_to_the_network_call():
+    """`call_discriminator` gets the role: the semi-supervised model keeps the features of the "real" and
+    "fake" batches for its feature-matching generator, and none of a "penalty" batch."""
+    from keras_gan.models.semi_supervised import SemiSupervisedStep
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(SAMPLE_SHAPE)
+    features = keras.layers.Dense(4)(keras.layers.Flatten()(inputs))
+    discriminator = keras.Model(inputs, [keras.layers.Dense(3)(features), features])
+    model = keras_gan.models.SemiSupervisedGAN(tiny_generator(), discriminator, LATENT_DIM, num_classes=3, seed=0)
+    x = real_batch()
+    step = SemiSupervisedStep(real=x, training=False)
+    for role in ("real", "fake", "penalty"):
+        model.discriminate(x * (1.0 if role == "real" else -1.0), step, training=False, role=role)
+    assert step.features_real is not None and step.features_fake is not None
+    assert not np.allclose(to_numpy(step.features_real), to_numpy(step.features_fake))
+    assert {name for name in ("features_real", "features_fake", "features_penalty") if hasattr(step, name)} == {
+        "features_real", "features_fake"}
