@@ -184,20 +184,20 @@ def test_bad_arguments_are_named(kwargs, error, pattern):
 
 def test_the_augmented_batches_reach_the_discriminator_as_penalty_points(tiny_data):
     """D(T(x)) is evaluated with role "penalty" (so input transforms treat it as points a trick evaluates D
-    at), after the real and generated batches' own "real" and "fake" calls."""
-    roles = []
+    at) and the step, after the real and generated batches' own "real" and "fake" calls."""
+    roles, expected = [], _step(tiny_data)
 
     class Roles(keras_gan.tricks.Trick):
         def transform_discriminator_input(self, model, x, step, role):
-            roles.append(role)
+            roles.append((role, step is expected))
             return x
 
     trick = ConsistencyRegularization(1.0, augment=dimmed_mirror, balanced=True)
     gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, tricks=[Roles(), trick])
     gan.compile()
-    step = _step(tiny_data)
+    step = expected
     step.real_logits = gan.discriminate(step.real, step, training=True, role="real")
     step.fake_logits = gan.discriminate(step.fake, step, training=True, role="fake")
     roles.clear()
     trick.discriminator_terms(gan, step)
-    assert roles == ["penalty", "penalty"]
+    assert roles == [("penalty", True), ("penalty", True)]  # with the step, for transforms that read it
