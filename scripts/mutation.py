@@ -4,6 +4,8 @@ Usage:
     python scripts/mutation.py                 # every module below (hours on 2 CPU cores)
     python scripts/mutation.py losses layers   # some of them
     python scripts/mutation.py --list          # the modules and their tests
+    python scripts/mutation.py step --sample 400 --timeout 3600   # a uniform sample (tricks, step: hours whole)
+    python scripts/mutation.py step --recheck FOLDER --sample 400 --survivors   # after writing tests
 
 For each module, the package is copied to a scratch folder (nothing here is
 touched), mutmut (3.x) mutates the module's source and runs the tests that
