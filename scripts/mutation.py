@@ -23,6 +23,7 @@ layers; 80 % in the step. This is a separate command, not part of `pytest`.
 
 import argparse
 import collections
+import filecmp
 import glob
 import hashlib
 import json
@@ -342,12 +343,15 @@ def _failing_without_mutants(folder, tests):
 
 def _refresh_unmutated_source(folder, module):
     """Copies the package's current files that the module's run did not mutate into the scratch copy (a fix
-    outside the mutated files, such as a check a mutant exposed, then counts)."""
-    sources = tuple(s.rstrip("/") for s in MODULES[module][0])
+    outside the mutated files, such as a check a mutant exposed, then counts); returns those that changed."""
+    sources, changed = tuple(s.rstrip("/") for s in MODULES[module][0]), []
     for path in glob.glob(os.path.join(ROOT, "keras_gan", "**", "*.py"), recursive=True):
         relative = os.path.relpath(path, ROOT)
-        if not relative.startswith(sources):
-            shutil.copy2(path, os.path.join(folder, "mutants", relative))
+        target = os.path.join(folder, "mutants", relative)
+        if not relative.startswith(sources) and not (os.path.exists(target) and filecmp.cmp(path, target, False)):
+            shutil.copy2(path, target)
+            changed.append(relative)
+    return changed
 
 
 def _readable_json(path):
@@ -371,7 +375,8 @@ def score(module, folder, recheck_limit, partial="", survivors=False, finish=Fal
 
     With `survivors`, the repository's current tests (and its current unmutated source) are first copied over
     the scratch copy's and every surviving mutant is run again on the test files added or changed since the
-    run (`survivor_tests`, else by the folder's manifest, else the module's whole selection): the score after
+    run (`survivor_tests`, else by the folder's manifest, else the module's whole selection; the whole selection
+    too if the unmutated source changed): the score after
     new tests, without a new mutmut run (the mutated files must not have changed since the run).
 
     With `sample`, only a uniform random sample of that many of the module's mutants (drawn with `seed` from all
@@ -384,9 +389,13 @@ def score(module, folder, recheck_limit, partial="", survivors=False, finish=Fal
     names = drawn if drawn is not None else counted
     if survivors:
         shutil.copytree(os.path.join(ROOT, "tests"), os.path.join(folder, "mutants", "tests"), dirs_exist_ok=True)
-        _refresh_unmutated_source(folder, module)
-        tests = survivor_tests or _changed_tests(folder, module)
+        refreshed = _refresh_unmutated_source(folder, module)
+        # Changed source outside the mutated files can make unchanged tests fail too: then every test runs.
+        tests = None if refreshed else survivor_tests or _changed_tests(folder, module)
         tests = MODULES[module][1] if tests is None else tests
+        if refreshed:
+            print(f"{module:7s} source changed since the run outside the mutated files: {' '.join(refreshed)}",
+                  flush=True)
         print(f"{module:7s} survivors run on: {' '.join(tests) or '(no test changed)'}", flush=True)
         failing = _failing_without_mutants(folder, tests) if tests else []
         if failing:  # a test of changed source fails on the run's code: it would "kill" every mutant

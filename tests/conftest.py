@@ -68,6 +68,27 @@ def tiny_gan(seed=0, **kwargs):
     )
 
 
+class TrainingMark(keras.layers.Layer):
+    """Doubles its input in training mode and passes it through otherwise: shows the mode a network ran in."""
+
+    def call(self, x, training=None):
+        return x * 2.0 if training else x
+
+
+class FixedGates(keras_gan.tricks.Trick):
+    """A trick whose discriminator and generator gates are fixed (True: open, False: closed, None: no opinion)."""
+
+    def __init__(self, d=None, g=None, **kwargs):
+        super().__init__(**kwargs)
+        self.d, self.g = d, g
+
+    def discriminator_gate(self, model):
+        return None if self.d is None else keras.ops.convert_to_tensor(self.d)
+
+    def generator_gate(self, model):
+        return None if self.g is None else keras.ops.convert_to_tensor(self.g)
+
+
 class LatentFromData(keras_gan.models.GAN):
     """Latent vectors derived from the real batch: runs compare without random numbers."""
 

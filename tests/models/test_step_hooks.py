@@ -8,16 +8,9 @@ import numpy as np
 import pytest
 
 import keras_gan
-from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
+from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, FixedGates, TrainingMark, tiny_discriminator, tiny_generator
 
 to_numpy = keras.ops.convert_to_numpy
-
-
-class TrainingMark(keras.layers.Layer):
-    """Doubles its input in training mode and passes it through otherwise: shows the mode a network ran in."""
-
-    def call(self, x, training=None):
-        return x * 2.0 if training else x
 
 
 class ModeLog(keras.layers.Layer):
@@ -288,20 +281,6 @@ SCHEDULES = {"alternating": keras_gan.schedules.Alternating, "simultaneous": ker
              "generator_first": keras_gan.schedules.GeneratorFirst}
 
 
-class Gates(keras_gan.tricks.Trick):
-    """Keeps the discriminator's and the generator's gates as given (True: open)."""
-
-    def __init__(self, d_open=True, g_open=True, **kwargs):
-        super().__init__(**kwargs)
-        self.d_open, self.g_open = d_open, g_open
-
-    def discriminator_gate(self, model):
-        return keras.ops.convert_to_tensor(self.d_open)
-
-    def generator_gate(self, model):
-        return keras.ops.convert_to_tensor(self.g_open)
-
-
 @pytest.mark.parametrize("schedule", SCHEDULES)
 def test_with_k_2_the_gates_hold_on_every_turn_and_g_loss_is_its_updates_mean(schedule):
     """k = 2, 4 steps: the discriminator updates 4 times and the generator twice; a closed gate stops its player
@@ -311,7 +290,7 @@ def test_with_k_2_the_gates_hold_on_every_turn_and_g_loss_is_its_updates_mean(sc
         recorder = HookRecorder()
         keras.utils.set_random_seed(0)
         gan = keras_gan.models.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0,
-                                   tricks=[recorder, Gates(d_open, g_open)], schedule=SCHEDULES[schedule](2))
+                                   tricks=[recorder, FixedGates(d_open, g_open)], schedule=SCHEDULES[schedule](2))
         gan.compile(run_eagerly=True)
         recorder.log.model = gan
         history = gan.fit(real_batch(16), batch_size=4, epochs=1, verbose=0).history

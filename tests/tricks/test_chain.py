@@ -5,20 +5,7 @@ import pytest
 
 import keras_gan
 from keras_gan.tricks.chain import TrickChain
-
-
-class Gate(keras_gan.tricks.Trick):
-    """A fixed gate for one player (None: no opinion)."""
-
-    def __init__(self, d=None, g=None, **kwargs):
-        super().__init__(**kwargs)
-        self.d, self.g = d, g
-
-    def discriminator_gate(self, model):
-        return None if self.d is None else keras.ops.convert_to_tensor(self.d)
-
-    def generator_gate(self, model):
-        return None if self.g is None else keras.ops.convert_to_tensor(self.g)
+from tests.conftest import FixedGates
 
 
 @pytest.mark.parametrize("player", ["discriminator", "generator"])
@@ -26,7 +13,7 @@ def test_a_player_updates_only_when_every_trick_s_gate_is_open(player):
     """No gate: None (always); one gate: that gate; several: their logical and, in any order (a closed gate
     after an open one, or before it, closes the player's update)."""
     def gates(*values):
-        return [Gate(**{player[0]: value}) for value in values]
+        return [FixedGates(**{player[0]: value}) for value in values]
 
     assert TrickChain([]).gate(None, player) is None
     assert TrickChain(gates(None, None)).gate(None, player) is None
@@ -43,4 +30,4 @@ def test_a_trick_is_built_when_made():
     """A trick has no inputs to be built on: it is built at construction (Keras then saves and loads its state
     without a build step)."""
     assert keras_gan.tricks.LeCam(0.3).built is True
-    assert Gate(True).built is True
+    assert FixedGates(True).built is True

@@ -5,14 +5,7 @@ import keras
 import numpy as np
 
 import keras_gan
-from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_generator
-
-
-class TrainingMark(keras.layers.Layer):
-    """Doubles its input in training mode, passes it through otherwise."""
-
-    def call(self, x, training=None):
-        return x * 2.0 if training else x
+from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, TrainingMark, tiny_generator
 
 
 def test_the_term_is_the_squared_distance_of_the_feature_means_in_the_step_s_mode():

@@ -14,9 +14,9 @@ import pytest
 import keras_gan
 from keras_gan import tricks as T
 from keras_gan.errors import GANConfigurationError
-from keras_gan.networks import conditional as cnets
 from keras_gan.tricks.feature_matching import _named_layer, _one_input
 from tests.conftest import LATENT_DIM, SAMPLE_SHAPE, tiny_discriminator, tiny_generator
+from tests.harness import MODELS
 
 #: Every public trick and its default name (the snake_case of its class name).
 DEFAULT_NAMES = {
@@ -117,10 +117,7 @@ def _infogan(tricks, channels=1):
 
 
 def _conditional(tricks, channels=1):
-    return keras_gan.models.ConditionalGAN(
-        cnets.conditional_mlp_generator(3, 3, SAMPLE_SHAPE, hidden=4),
-        cnets.conditional_mlp_discriminator(SAMPLE_SHAPE[:-1] + (channels,), 3, hidden=4),
-        latent_dim=3, num_classes=3, tricks=tricks)
+    return MODELS["ConditionalGAN"](tricks, 0, m=channels)[0]
 
 
 def test_top_k_refused_on_a_generator_without_adversarial_cost():
